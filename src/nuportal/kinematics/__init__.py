@@ -1,0 +1,53 @@
+"""Relativistic kinematics on arrays of four-vectors (columns E, px, py, pz; GeV)."""
+
+from nuportal.kinematics.fourvectors import (
+    boost,
+    boost_from_rest_frame,
+    boost_to_rest_frame,
+    cos_angle,
+    energy,
+    invariant_mass,
+    invariant_mass_squared,
+    kallen,
+    minkowski_dot,
+    momentum,
+    momentum_magnitude,
+    rotate_axis_angle,
+    rotate_z_to,
+    unit_vectors,
+    velocity,
+)
+from nuportal.kinematics.phase_space import (
+    dalitz_limits,
+    isotropic_directions,
+    three_body_phase_space,
+    two_body_decay,
+    two_body_decay_at_rest,
+    two_body_energy,
+    two_body_momentum,
+)
+
+__all__ = [
+    "boost",
+    "boost_from_rest_frame",
+    "boost_to_rest_frame",
+    "cos_angle",
+    "dalitz_limits",
+    "energy",
+    "invariant_mass",
+    "invariant_mass_squared",
+    "isotropic_directions",
+    "kallen",
+    "minkowski_dot",
+    "momentum",
+    "momentum_magnitude",
+    "rotate_axis_angle",
+    "rotate_z_to",
+    "three_body_phase_space",
+    "two_body_decay",
+    "two_body_decay_at_rest",
+    "two_body_energy",
+    "two_body_momentum",
+    "unit_vectors",
+    "velocity",
+]
