@@ -17,7 +17,7 @@ Sources
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import scipy.constants as _sc
 from particle import Particle
@@ -73,15 +73,17 @@ CKM_VTS: float = 41.5e-3
 
 
 # ---------------------------------------------------------------- PDG data through `particle`
-@lru_cache(maxsize=None)
+@cache
 def _particle(name: str) -> Particle:
     try:
         return Particle.from_name(name)
     except Exception as exc:  # particle raises its own ParticleNotFound
-        raise ValueError(f"unknown particle name {name!r} (use PDG names such as 'K+', 'pi0', 'mu-')") from exc
+        raise ValueError(
+            f"unknown particle name {name!r} (use PDG names such as 'K+', 'pi0', 'mu-')"
+        ) from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def mass(name: str) -> float:
     """Mass of a particle from the PDG data shipped with ``particle``.
 
@@ -102,7 +104,7 @@ def mass(name: str) -> float:
     return value * 1e-3
 
 
-@lru_cache(maxsize=None)
+@cache
 def lifetime(name: str) -> float:
     """Mean lifetime of a particle [s] from the PDG data (``inf`` for stable particles)."""
     value = _particle(name).lifetime
@@ -111,7 +113,7 @@ def lifetime(name: str) -> float:
     return value * 1e-9
 
 
-@lru_cache(maxsize=None)
+@cache
 def width(name: str) -> float:
     """Total width of a particle [GeV], from its PDG width or, if absent, hbar / lifetime."""
     p = _particle(name)

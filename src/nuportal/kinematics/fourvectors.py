@@ -12,8 +12,8 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "boost",
-    "boost_to_rest_frame",
     "boost_from_rest_frame",
+    "boost_to_rest_frame",
     "cos_angle",
     "energy",
     "invariant_mass",
@@ -32,7 +32,9 @@ __all__ = [
 def _as_array(p: ArrayLike) -> NDArray[np.float64]:
     arr = np.asarray(p, dtype=float)
     if arr.shape[-1] not in (3, 4):
-        raise ValueError(f"expected vectors with a last axis of length 3 or 4, got shape {arr.shape}")
+        raise ValueError(
+            f"expected vectors with a last axis of length 3 or 4, got shape {arr.shape}"
+        )
     return arr
 
 
@@ -70,12 +72,16 @@ def minkowski_dot(p: ArrayLike, q: ArrayLike) -> NDArray[np.float64]:
 
 def invariant_mass_squared(*momenta: ArrayLike) -> NDArray[np.float64]:
     """Invariant mass squared of the sum of the given four-momenta [GeV^2]."""
-    total = np.sum([_as_array(p) for p in momenta], axis=0) if len(momenta) > 1 else _as_array(momenta[0])
+    total = (
+        np.sum([_as_array(p) for p in momenta], axis=0)
+        if len(momenta) > 1
+        else _as_array(momenta[0])
+    )
     return minkowski_dot(total, total)
 
 
 def invariant_mass(*momenta: ArrayLike) -> NDArray[np.float64]:
-    """Invariant mass of the sum of the given four-momenta [GeV] (negative m^2 round-off clipped to 0)."""
+    """Invariant mass of the sum of four-momenta [GeV] (round-off negative m^2 clipped to 0)."""
     return np.sqrt(np.clip(invariant_mass_squared(*momenta), 0.0, None))
 
 
@@ -113,7 +119,7 @@ def boost(p: ArrayLike, beta: ArrayLike) -> NDArray[np.float64]:
     bp = np.einsum("...i,...i->...", beta, p[..., 1:])
     e = p[..., 0]
     coeff = gamma**2 / (gamma + 1.0) * bp + gamma * e
-    out = np.empty(np.broadcast_shapes(p.shape, beta.shape[:-1] + (4,)))
+    out = np.empty(np.broadcast_shapes(p.shape, (*beta.shape[:-1], 4)))
     out[..., 0] = gamma * (e + bp)
     out[..., 1:] = p[..., 1:] + coeff[..., None] * beta
     return out
@@ -128,7 +134,7 @@ def boost_from_rest_frame(p_rest: ArrayLike, parent: ArrayLike) -> NDArray[np.fl
 
 
 def boost_to_rest_frame(p: ArrayLike, parent: ArrayLike) -> NDArray[np.float64]:
-    """Boost four-vectors into the rest frame of ``parent`` (inverse of :func:`boost_from_rest_frame`)."""
+    """Boost four-vectors into the rest frame of ``parent`` (inverse of boost_from_rest_frame)."""
     return boost(p, -velocity(parent))
 
 
@@ -163,7 +169,7 @@ def rotate_z_to(v: ArrayLike, direction: ArrayLike) -> NDArray[np.float64]:
     rotated = np.stack([x1 * cos_p - y * sin_p, x1 * sin_p + y * cos_p, z1], axis=-1)
     if v.shape[-1] == 3:
         return rotated
-    out = np.empty(np.broadcast_shapes(v.shape, rotated.shape[:-1] + (4,)))
+    out = np.empty(np.broadcast_shapes(v.shape, (*rotated.shape[:-1], 4)))
     out[..., 0] = v[..., 0]
     out[..., 1:] = rotated
     return out
@@ -184,7 +190,7 @@ def rotate_axis_angle(v: ArrayLike, axis: ArrayLike, angle: ArrayLike) -> NDArra
     rotated = s * np.cos(a) + kxs * np.sin(a) + k * kds * (1.0 - np.cos(a))
     if v.shape[-1] == 3:
         return rotated
-    out = np.empty(np.broadcast_shapes(v.shape, rotated.shape[:-1] + (4,)))
+    out = np.empty(np.broadcast_shapes(v.shape, (*rotated.shape[:-1], 4)))
     out[..., 0] = v[..., 0]
     out[..., 1:] = rotated
     return out
