@@ -1,1 +1,35 @@
-"""nuportal.detectors"""
+"""Detector geometry (box, cylinder, sphere, unions) and the catalog of real detectors.
+
+Lengths in metres. See :mod:`nuportal.detectors.catalog` (and ``README.md`` next to it) for the
+published numbers behind each catalog entry and their citations.
+"""
+
+from nuportal.detectors.catalog import (
+    Detector,
+    Source,
+    get_detector,
+    list_detectors,
+)
+from nuportal.detectors.geometry import (
+    Box,
+    Cylinder,
+    Intersection,
+    Sphere,
+    Union,
+    Volume,
+    rotation_matrix,
+)
+
+__all__ = [
+    "Box",
+    "Cylinder",
+    "Detector",
+    "Intersection",
+    "Source",
+    "Sphere",
+    "Union",
+    "Volume",
+    "get_detector",
+    "list_detectors",
+    "rotation_matrix",
+]
