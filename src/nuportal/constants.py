@@ -73,9 +73,36 @@ CKM_VTS: float = 41.5e-3
 
 
 # ---------------------------------------------------------------- PDG data through `particle`
+#: Monte Carlo particle numbers (PDG numbering scheme) of the names used in nuportal: a lookup by
+#: number is a dictionary access in ``particle``, a lookup by name scans its whole table
+#: (~0.3 s). Other names fall back to :meth:`particle.Particle.from_name`.
+_PDG_IDS: dict[str, int] = {
+    "e-": 11,
+    "mu-": 13,
+    "tau-": 15,
+    "pi+": 211,
+    "pi0": 111,
+    "K+": 321,
+    "K(L)0": 130,
+    "eta": 221,
+    "eta'(958)": 331,
+    "rho(770)0": 113,
+    "rho(770)+": 213,
+    "omega(782)": 223,
+    "D+": 411,
+    "D(s)+": 431,
+    "t": 6,
+    "W+": 24,
+    "Z0": 23,
+    "H0": 25,
+}
+
+
 @cache
 def _particle(name: str) -> Particle:
     try:
+        if name in _PDG_IDS:
+            return Particle.from_pdgid(_PDG_IDS[name])
         return Particle.from_name(name)
     except Exception as exc:  # particle raises its own ParticleNotFound
         raise ValueError(

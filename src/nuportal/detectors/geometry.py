@@ -31,7 +31,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nuportal.kinematics import rotate_axis_angle
+from nuportal.kinematics import rotate_axis_angle, rotate_z_to
 
 __all__ = [
     "Box",
@@ -41,6 +41,7 @@ __all__ = [
     "Union",
     "Volume",
     "rotation_matrix",
+    "sample_uniform_points",
 ]
 
 
@@ -460,3 +461,32 @@ class Union(Volume):
 
     def __repr__(self) -> str:
         return f"Union({list(self.volumes)!r})"
+
+
+def sample_uniform_points(volume: Volume, n: int, rng: np.random.Generator) -> NDArray[np.float64]:
+    """``n`` points distributed uniformly inside ``volume`` [m], shape (n, 3).
+
+    Supports :class:`Box`, :class:`Sphere`, :class:`Cylinder` and :class:`Union` (components
+    chosen in proportion to their volumes).
+    """
+    if isinstance(volume, Box):
+        local = rng.uniform(-1.0, 1.0, (n, 3)) * volume.half
+        return volume.center + local @ volume.rotation.T
+    if isinstance(volume, Sphere):
+        d = rng.normal(size=(n, 3))
+        d /= np.linalg.norm(d, axis=1, keepdims=True)
+        return volume.center + d * (volume.radius * rng.uniform(0.0, 1.0, n) ** (1 / 3))[:, None]
+    if isinstance(volume, Cylinder):
+        r = volume.radius * np.sqrt(rng.uniform(0.0, 1.0, n))
+        phi = rng.uniform(0.0, 2.0 * np.pi, n)
+        z = rng.uniform(-0.5, 0.5, n) * volume.length
+        local = np.column_stack([r * np.cos(phi), r * np.sin(phi), z])
+        return volume.center + rotate_z_to(local, volume.axis)
+    if isinstance(volume, Union):
+        fractions = np.array([v.volume for v in volume.volumes]) / volume.volume
+        counts = rng.multinomial(n, fractions)
+        points = np.concatenate(
+            [sample_uniform_points(v, k, rng) for v, k in zip(volume.volumes, counts, strict=True)]
+        )
+        return points[rng.permutation(n)]
+    raise TypeError(f"cannot sample points in a volume of type {type(volume).__name__}")

@@ -1,0 +1,264 @@
+"""The generate job: model + source + detector -> weighted, reconstructed events.
+
+source (kaons decaying at rest) -> production (K+ -> mu+ N or K+ -> pi+ S: momentum, helicity,
+branching ratio) -> propagation (exact decay probability in the volume) -> detection (rest-frame
+decay sampled from its matrix element, boosted) -> response (smearing, thresholds, selection).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+import nuportal
+from nuportal import constants
+from nuportal.analysis.reconstruct import DetectorResponse, reconstruct
+from nuportal.detectors import Detector, get_detector
+from nuportal.generation.decay_samplers import ThreeBodyNuLL, TwoBodyIsotropic
+from nuportal.generation.lab_frame import decays_in_volume
+from nuportal.kinematics import two_body_momentum
+from nuportal.models import meson_decays
+from nuportal.models.hnl import HeavyNeutralLepton
+from nuportal.models.scalar import HiggsPortalScalar, br_kaon_to_pion_scalar
+from nuportal.sources import MonochromaticPointSource
+
+__all__ = ["KDARProduction", "generate", "kdar_production", "kdar_source_position"]
+
+#: Weight normalization, stored with every event file.
+WEIGHT_NORMALIZATION = (
+    "weight = expected number of decays of the new particle into the sampled channel inside the "
+    "detector's active volume per K+ decaying at rest in the source (sum over events); multiply "
+    "by the number of kaons decaying at rest to get events"
+)
+
+_CHUNK = 200_000
+
+
+@dataclass(frozen=True)
+class KDARProduction:
+    """A new particle X from K+ decaying at rest (production stage).
+
+    Attributes
+    ----------
+    mass, momentum : float
+        Mass and momentum [GeV] of X.
+    polarization : float
+        Helicity of X along its direction of flight.
+    branching_ratio : float
+        Br(K+ -> partner X) at the given coupling.
+    """
+
+    mass: float
+    momentum: float
+    polarization: float
+    branching_ratio: float
+
+
+def _check_coupling(coupling: float, name: str) -> float:
+    c = float(coupling)
+    if not (math.isfinite(c) and 0.0 < c <= 1.0):
+        raise ValueError(f"{name} must be finite and in (0, 1], got {coupling!r}")
+    return c
+
+
+def kdar_production(
+    model: Literal["hnl", "scalar"],
+    mass: float,
+    coupling: float,
+    mixing: str = "mu",
+    br_form: str = "first-principles",
+) -> KDARProduction:
+    """Momentum, helicity and branching ratio of X from K+ -> l+ N or K+ -> pi+ S at rest.
+
+    Parameters
+    ----------
+    model : {"hnl", "scalar"}
+    mass : float
+        m_N or m_S [GeV].
+    coupling : float
+        |U_l4|^2 (HNL) or theta (scalar).
+    mixing : {"e", "mu"}
+        HNL: flavour of the charged lepton in K+ -> l+ N (and of the mixing).
+    br_form : str
+        Scalar: form of Br(K+ -> pi+ S) (see :func:`nuportal.models.scalar.br_kaon_to_pion_scalar`).
+    """
+    if model == "hnl":
+        limit = constants.M_K_CHARGED - constants.LEPTON_MASS[mixing]
+        if not 0.0 < mass < limit:
+            raise ValueError(
+                f"mass = {mass} GeV is outside the range of K+ -> {mixing}+ N at rest: "
+                f"0 < m_N < m_K - m_{mixing} = {limit:.4f} GeV"
+            )
+        return KDARProduction(
+            mass=mass,
+            momentum=float(meson_decays.hnl_momentum_at_rest("K+", mixing, mass)),
+            polarization=float(meson_decays.hnl_polarization("K+", mixing, mass)),
+            branching_ratio=float(
+                meson_decays.br_meson_to_lepton_hnl("K+", mixing, mass, coupling)
+            ),
+        )
+    if model == "scalar":
+        limit = constants.M_K_CHARGED - constants.M_PI_CHARGED
+        if not 0.0 < mass < limit:
+            raise ValueError(
+                f"mass = {mass} GeV is outside the range of K+ -> pi+ S: 0 < m_S < m_K - m_pi = "
+                f"{limit:.4f} GeV"
+            )
+        return KDARProduction(
+            mass=mass,
+            momentum=float(two_body_momentum(constants.M_K_CHARGED, constants.M_PI_CHARGED, mass)),
+            polarization=0.0,
+            branching_ratio=float(br_kaon_to_pion_scalar(mass, coupling, form=br_form)),
+        )
+    raise ValueError(f"model must be 'hnl' or 'scalar', got {model!r}")
+
+
+def kdar_source_position(detector) -> np.ndarray:
+    """Where kaons decay at rest for a detector: the NuMI absorber for MicroBooNE, otherwise
+    the detector's default (beam-target) source [m, detector frame]."""
+    key = "numi_absorber" if "numi_absorber" in detector.sources else None
+    return detector.source(key).position
+
+
+def generate(
+    model: Literal["hnl", "scalar"] = "hnl",
+    mass: float = 0.15,
+    coupling: float = 1e-6,
+    mixing: Literal["e", "mu"] = "mu",
+    majorana: bool = True,
+    n_events: int = 100_000,
+    detector: str | Detector = "microboone",
+    source: Literal["kdar"] = "kdar",
+    method: Literal["vegas", "numpy"] = "vegas",
+    seed: int | Sequence[int] | None = 1,
+    response: DetectorResponse | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Weighted events of a new particle from kaons decaying at rest, decaying in a detector.
+
+    Parameters
+    ----------
+    model : {"hnl", "scalar"}
+        Heavy neutral lepton (K+ -> l+ N, N -> nu e+ e-, polarized three-body decay) or
+        Higgs-portal scalar (K+ -> pi+ S, S -> e+ e-).
+    mass : float
+        Mass of the new particle [GeV].
+    coupling : float
+        HNL: |U_l4|^2 with l = ``mixing``; scalar: mixing angle theta. In (0, 1].
+    mixing : {"e", "mu"}
+        HNL mixing flavour (also the charged lepton of the production decay).
+    majorana : bool
+        HNL: Majorana (True) or Dirac.
+    n_events : int
+        Number of weighted events (> 0).
+    detector : str or Detector
+        Catalog name (:func:`nuportal.detectors.list_detectors`) or a
+        :class:`~nuportal.detectors.Detector` (e.g. ``get_detector("microboone",
+        absorber_distance=102)``).
+    source : {"kdar"}
+        Kaons decaying at rest at the detector's KDAR site (:func:`kdar_source_position`).
+    method : {"vegas", "numpy"}
+        Rest-frame sampler of the three-body decay.
+    seed : int or sequence of int
+        Random seed (anything :func:`numpy.random.default_rng` takes): same seed, same events,
+        bit for bit.
+    response : DetectorResponse, optional
+        Detector response (default: :class:`DetectorResponse()`, the reference recast's).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per event (see :func:`nuportal.generation.lab_frame.decays_in_volume` and
+        :func:`nuportal.analysis.reconstruct.reconstruct` for the columns); ``attrs["metadata"]``
+        records the inputs, the seed and the weight normalization.
+    """
+    if source != "kdar":
+        raise ValueError(f"unknown source {source!r}; available sources: ['kdar']")
+    if int(n_events) <= 0:
+        raise ValueError(f"n_events must be a positive integer, got {n_events!r}")
+    if method not in ("vegas", "numpy"):
+        raise ValueError(f"method must be 'vegas' or 'numpy', got {method!r}")
+    if model == "hnl" and mixing not in ("e", "mu"):
+        raise ValueError(f"mixing must be 'e' or 'mu' for production in K+ decays, got {mixing!r}")
+    if not (isinstance(mass, (int, float)) and math.isfinite(mass) and mass > 0):
+        raise ValueError(f"mass must be a finite number > 0 GeV, got {mass!r}")
+    n_events = int(n_events)
+    coupling = _check_coupling(coupling, "coupling (|U|^2 for an HNL, theta for a scalar)")
+    det = detector if isinstance(detector, Detector) else get_detector(detector)
+    response = response or DetectorResponse()
+    rng = np.random.default_rng(seed)
+
+    prod = kdar_production(model, float(mass), coupling, mixing)
+    if model == "hnl":
+        if mass <= 2 * constants.M_ELECTRON:
+            raise ValueError(
+                f"mass = {mass} GeV is below the N -> nu e+ e- threshold 2 m_e = "
+                f"{2 * constants.M_ELECTRON:.6f} GeV"
+            )
+        hnl = HeavyNeutralLepton(mass, **{f"U2_{mixing}": coupling}, majorana=majorana)
+        total_width = float(hnl.total_width)
+        br = float(hnl.width_nu_ll("e")) / total_width
+        decay = ThreeBodyNuLL(
+            mass, lepton="e", mixing=mixing, majorana=majorana, polarization=prod.polarization
+        )
+        sample = lambda k, r: decay.sample(k, r, method=method)  # noqa: E731
+    else:
+        if mass <= 2 * constants.M_ELECTRON:
+            raise ValueError(
+                f"mass = {mass} GeV is below the S -> e+ e- threshold 2 m_e = "
+                f"{2 * constants.M_ELECTRON:.6f} GeV"
+            )
+        scalar = HiggsPortalScalar(mass, coupling)
+        total_width = float(scalar.total_width)
+        br = float(scalar.branching_ratio("e+ e-"))
+        decay = TwoBodyIsotropic(mass, constants.M_ELECTRON)
+        sample = decay.sample
+
+    point = MonochromaticPointSource(
+        kdar_source_position(det), prod.mass, prod.momentum, prod.polarization
+    )
+    chunks = []
+    bar = tqdm(total=n_events, unit="ev", disable=not progress, desc=f"{model} m={mass:g} GeV")
+    done = 0
+    while done < n_events:
+        k = min(_CHUNK, n_events - done)
+        beam = point.sample_through(det.active_volume, k, rng)
+        # weights of each chunk are fractions / k: rescale to the whole sample below
+        rest = sample(k, rng)
+        events = decays_in_volume(beam, rest, det.active_volume, total_width, br, rng)
+        events["weight"] *= prod.branching_ratio * k / n_events
+        events["acceptance_weight"] *= k / n_events
+        chunks.append(reconstruct(events, response, rng))
+        done += k
+        bar.update(k)
+    bar.close()
+    events = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    events.attrs["metadata"] = {
+        "generator": f"nuportal {nuportal.__version__}",
+        "seed": seed if seed is None or isinstance(seed, int) else list(seed),
+        "model": model,
+        "mass_GeV": mass,
+        "coupling": coupling,
+        "mixing": mixing if model == "hnl" else None,
+        "majorana": majorana if model == "hnl" else None,
+        "detector": det.name,
+        "source": "kaons decaying at rest",
+        "source_position_m": kdar_source_position(det).tolist(),
+        "method": method if model == "hnl" else "two-body isotropic",
+        "production_branching_ratio": prod.branching_ratio,
+        "decay_branching_ratio": br,
+        "total_width_GeV": total_width,
+        "momentum_GeV": prod.momentum,
+        "polarization": prod.polarization,
+        "response": asdict(response),
+        "weight_normalization": WEIGHT_NORMALIZATION,
+    }
+    return events
