@@ -1,0 +1,172 @@
+"""Matplotlib figures. The only module that draws; matplotlib is imported lazily.
+
+Figures use plain matplotlib text (no LaTeX installation needed) and the Agg backend when saved
+from the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = ["plot_events", "plot_recast"]
+
+
+def _pyplot():
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
+        try:
+            matplotlib.use("Agg")
+        except Exception:  # pragma: no cover - backend already fixed by the user
+            pass
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _visible_names(df: pd.DataFrame) -> list[str]:
+    """Names of the charged final-state particles present in an event table."""
+    names = []
+    for name in ("e_minus", "e_plus", "mu_minus", "mu_plus"):
+        if f"{name}_E" in df.columns:
+            names.append(name)
+    return names
+
+
+def _angle_histograms(ax, events: pd.DataFrame, w: np.ndarray, column: str) -> None:
+    for col, label, ls in ((column, "true", "-"), (f"{column}_reco", "reco", "--")):
+        if col in events.columns:
+            ax.hist(
+                events[col], bins=60, range=(0, 180), weights=w, histtype="step", ls=ls, label=label
+            )
+    ax.legend(fontsize=8)
+
+
+def plot_events(events: pd.DataFrame, path: str | Path | None = None) -> Figure:
+    """Standard distributions of a generated event table (weighted histograms).
+
+    Panels: true and reconstructed energies of the visible leptons, the e+e- opening angle
+    (true and reconstructed), the angle of the visible pair to the beam (the parent direction at
+    production), and the longitudinal decay-vertex position.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Table from :func:`nuportal.generate` or :func:`nuportal.io.read_events`.
+    path : str or Path, optional
+        Where to save a PNG; the figure is returned either way.
+    """
+    plt = _pyplot()
+    w = events["weight"].to_numpy()
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8), constrained_layout=True)
+    ax = axes[0, 0]
+    for name in _visible_names(events):
+        e = events[f"{name}_E"].to_numpy()
+        ax.hist(e * 1e3, bins=50, weights=w, histtype="step", label=f"{name} true")
+        if f"{name}_E_reco" in events.columns:
+            er = events[f"{name}_E_reco"].to_numpy()
+            ax.hist(er * 1e3, bins=50, weights=w, histtype="step", ls="--", label=f"{name} reco")
+    ax.set_xlabel("lepton energy [MeV]")
+    ax.set_ylabel("weighted events")
+    ax.legend(fontsize=8)
+
+    ax = axes[0, 1]
+    for col, label, ls in (
+        ("opening_angle_deg", "true", "-"),
+        ("opening_angle_deg_reco", "reco", "--"),
+    ):
+        if col in events.columns:
+            ax.hist(
+                events[col], bins=60, range=(0, 180), weights=w, histtype="step", ls=ls, label=label
+            )
+    ax.set_xlabel("opening angle of the lepton pair [deg]")
+    ax.legend(fontsize=8)
+
+    ax = axes[1, 0]
+    for col, label, ls in (
+        ("angle_to_beam_deg", "true", "-"),
+        ("angle_to_beam_deg_reco", "reco", "--"),
+    ):
+        if col in events.columns:
+            ax.hist(
+                events[col], bins=60, range=(0, 180), weights=w, histtype="step", ls=ls, label=label
+            )
+    ax.set_xlabel("angle of the lepton pair to the beam [deg]")
+    ax.legend(fontsize=8)
+
+    ax = axes[1, 1]
+    if "decay_distance_m" in events.columns:
+        ax.hist(events["decay_distance_m"], bins=60, weights=w, histtype="step")
+        ax.set_xlabel("distance from production to decay [m]")
+    if "selected" in events.columns:
+        frac = w[events["selected"].to_numpy()].sum() / w.sum() if w.sum() > 0 else 0.0
+        ax.set_title(f"weighted fraction selected: {frac:.3f}", fontsize=10)
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def plot_recast(
+    limits: pd.DataFrame,
+    reference: pd.DataFrame,
+    path: str | Path | None = None,
+    methods: Sequence[str] | None = None,
+    coupling_label: str = "|U_mu4|^2",
+    reference_label: str = "theta (MicroBooNE 95% CL)",
+) -> Figure:
+    """The standard recast figure: excluded bands per efficiency method, and the input limit.
+
+    Parameters
+    ----------
+    limits : pandas.DataFrame
+        Output of :func:`nuportal.recast.microboone_kdar` (columns ``mass_GeV``,
+        ``U2_lower``, ``U2_upper``, ``efficiency_method``).
+    reference : pandas.DataFrame
+        The published limit (columns ``mass_GeV``, ``theta_limit``).
+    path : str or Path, optional
+        Where to save a PNG.
+    """
+    plt = _pyplot()
+    fig, (ax, ax_ref) = plt.subplots(
+        1, 2, figsize=(12, 5), constrained_layout=True, gridspec_kw={"width_ratios": [3, 2]}
+    )
+    methods = (
+        list(methods) if methods is not None else list(dict.fromkeys(limits["efficiency_method"]))
+    )
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for color, method in zip(colors, methods, strict=False):
+        sub = limits[limits["efficiency_method"] == method].sort_values("mass_GeV")
+        m = sub["mass_GeV"].to_numpy()
+        lo, hi = sub["U2_lower"].to_numpy(), sub["U2_upper"].to_numpy()
+        ok = np.isfinite(lo) & np.isfinite(hi)
+        ax.fill_between(
+            m, np.where(ok, lo, np.nan), np.where(ok, hi, np.nan), color=color, alpha=0.25
+        )
+        ax.plot(m[ok], lo[ok], color=color, label=f"{method}")
+        ax.plot(m[ok], hi[ok], color=color, ls=":")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("m_N [GeV]")
+    ax.set_ylabel(coupling_label)
+    ax.set_title("excluded (shaded): lower edge solid, upper edge dotted", fontsize=10)
+    ax.legend(title="efficiency transfer", fontsize=9)
+    ax.grid(True, which="both", alpha=0.2)
+
+    ax_ref.plot(reference["mass_GeV"], reference["theta_limit"], "k.-")
+    ax_ref.set_xscale("log")
+    ax_ref.set_yscale("log")
+    ax_ref.set_xlabel("m_S [GeV]")
+    ax_ref.set_ylabel(reference_label)
+    ax_ref.set_title("input: Higgs-portal scalar limit", fontsize=10)
+    ax_ref.grid(True, which="both", alpha=0.2)
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
