@@ -36,7 +36,8 @@ def test_reproduces_kelly_machado_long_lifetime_limit(kelly_machado_run):
     # Their conventions (half-size Br(K -> pi S), nu e e width only, long lifetime) are the
     # "kelly-machado" option. Agreement within 15 %: their digitized curve and Monte Carlo.
     km = kelly_machado_2021_hnl_limit("scalar")
-    ratios = [u / km.at(m) for m, u in zip(kelly_machado_run.mass_GeV, kelly_machado_run.U2_lower)]
+    run = kelly_machado_run
+    ratios = [u / km.at(m) for m, u in zip(run.mass_GeV, run.U2_lower, strict=True)]
     assert np.all(np.abs(np.array(ratios) - 1) < 0.15), ratios
     # the shape, not only the size: the ratio is flat across a factor 2000 in |U|^2
     assert np.ptp(ratios) < 0.05
