@@ -223,10 +223,18 @@ def recast_microboone_kdar(
         limits.to_csv(out, index=False, float_format="%.6g")
     typer.echo(f"wrote {len(limits)} rows to {out}")
     if plot is not None:
-        from nuportal.experiments import load_microboone_kdar
+        import pandas as pd
+
+        from nuportal.experiments import kelly_machado_2021_hnl_limit, microboone_kdar_hps_2021
         from nuportal.plotting import plot_recast
 
-        plot_recast(limits, load_microboone_kdar().table, plot)
+        data = microboone_kdar_hps_2021()
+        reference = pd.DataFrame({"mass_GeV": data.mass_GeV, "theta_limit": data.theta_limit})
+        published = None
+        if mixing == Mixing.mu:
+            curve = kelly_machado_2021_hnl_limit("scalar")
+            published = pd.DataFrame({"mass_GeV": curve.mass_GeV, "U2": curve.limit})
+        plot_recast(limits, reference, plot, published=published)
         typer.echo(f"wrote {plot}")
 
 

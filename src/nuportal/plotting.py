@@ -121,6 +121,8 @@ def plot_recast(
     methods: Sequence[str] | None = None,
     coupling_label: str = "|U_mu4|^2",
     reference_label: str = "theta (MicroBooNE 95% CL)",
+    published: pd.DataFrame | None = None,
+    published_label: str = "Kelly & Machado 2021 (their conventions)",
 ) -> Figure:
     """The standard recast figure: excluded bands per efficiency method, and the input limit.
 
@@ -128,35 +130,54 @@ def plot_recast(
     ----------
     limits : pandas.DataFrame
         Output of :func:`nuportal.recast.microboone_kdar` (columns ``mass_GeV``,
-        ``U2_lower``, ``U2_upper``, ``efficiency_method``).
+        ``U2_lower``, ``U2_upper``, ``efficiency_method``, optionally ``extrapolated``).
     reference : pandas.DataFrame
-        The published limit (columns ``mass_GeV``, ``theta_limit``).
+        The published limit that was recast (columns ``mass_GeV``, ``theta_limit``).
     path : str or Path, optional
         Where to save a PNG.
+    methods : sequence of str, optional
+        Efficiency methods to draw (default: all in ``limits``); the first is shaded.
+    published : pandas.DataFrame, optional
+        A published limit on the same plane to overlay (columns ``mass_GeV``, ``U2``).
     """
     plt = _pyplot()
     fig, (ax, ax_ref) = plt.subplots(
         1, 2, figsize=(12, 5), constrained_layout=True, gridspec_kw={"width_ratios": [3, 2]}
     )
-    methods = (
-        list(methods) if methods is not None else list(dict.fromkeys(limits["efficiency_method"]))
-    )
+    if methods is None:
+        methods = list(dict.fromkeys(limits["efficiency_method"]))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for color, method in zip(colors, methods, strict=False):
+    for i, (color, method) in enumerate(zip(colors, methods, strict=False)):
         sub = limits[limits["efficiency_method"] == method].sort_values("mass_GeV")
         m = sub["mass_GeV"].to_numpy()
         lo, hi = sub["U2_lower"].to_numpy(), sub["U2_upper"].to_numpy()
         ok = np.isfinite(lo) & np.isfinite(hi)
-        ax.fill_between(
-            m, np.where(ok, lo, np.nan), np.where(ok, hi, np.nan), color=color, alpha=0.25
-        )
+        if i == 0:
+            ax.fill_between(
+                m, np.where(ok, lo, np.nan), np.where(ok, hi, np.nan), color=color, alpha=0.2
+            )
         ax.plot(m[ok], lo[ok], color=color, label=f"{method}")
         ax.plot(m[ok], hi[ok], color=color, ls=":")
+    if "extrapolated" in limits.columns and limits["extrapolated"].any():
+        edge = reference["mass_GeV"].max()
+        ax.axvline(edge, color="0.4", ls="--", lw=0.8)
+        ax.text(
+            edge,
+            0.02,
+            " scalar data end here",
+            transform=ax.get_xaxis_transform(),
+            fontsize=8,
+            color="0.3",
+        )
+    if published is not None:
+        ax.plot(published["mass_GeV"], published["U2"], "k--", lw=1.2, label=published_label)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("m_N [GeV]")
     ax.set_ylabel(coupling_label)
-    ax.set_title("excluded (shaded): lower edge solid, upper edge dotted", fontsize=10)
+    ax.set_title(
+        f"excluded: shaded ({methods[0]}); lower edges solid, upper edges dotted", fontsize=10
+    )
     ax.legend(title="efficiency transfer", fontsize=9)
     ax.grid(True, which="both", alpha=0.2)
 
@@ -165,7 +186,7 @@ def plot_recast(
     ax_ref.set_yscale("log")
     ax_ref.set_xlabel("m_S [GeV]")
     ax_ref.set_ylabel(reference_label)
-    ax_ref.set_title("input: Higgs-portal scalar limit", fontsize=10)
+    ax_ref.set_title("input: Higgs-portal scalar limit (arXiv:2106.00568)", fontsize=10)
     ax_ref.grid(True, which="both", alpha=0.2)
     if path is not None:
         fig.savefig(path, dpi=120)
