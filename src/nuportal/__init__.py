@@ -11,7 +11,7 @@ inference. The public API:
 
 __version__ = "0.1.0"
 
-from nuportal import io, recast
+from nuportal import io, plotting, recast
 from nuportal.detectors import get_detector, list_detectors
 from nuportal.generation.pipeline import generate
 from nuportal.models import HeavyNeutralLepton, HiggsPortalScalar
@@ -24,5 +24,6 @@ __all__ = [
     "get_detector",
     "io",
     "list_detectors",
+    "plotting",
     "recast",
 ]
