@@ -8,6 +8,7 @@ angle above 10 degrees.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,17 +63,17 @@ class DetectorResponse:
 
 
 def reconstruct(
-    events: pd.DataFrame,
+    events: pd.DataFrame | Mapping[str, np.ndarray],
     response: DetectorResponse,
     rng: np.random.Generator,
     leptons: tuple[str, str] = ("e_minus", "e_plus"),
-) -> pd.DataFrame:
+) -> pd.DataFrame | dict[str, np.ndarray]:
     """Add reconstructed lepton momenta, reconstructed angles and the ``selected`` flag.
 
     Parameters
     ----------
-    events : pandas.DataFrame
-        Table with true ``<lepton>_E, _px, _py, _pz`` columns [GeV].
+    events : pandas.DataFrame or mapping of column name to array
+        Events with true ``<lepton>_E, _px, _py, _pz`` columns [GeV].
     response : DetectorResponse
     rng : numpy.random.Generator
     leptons : (str, str)
@@ -80,27 +81,28 @@ def reconstruct(
 
     Returns
     -------
-    pandas.DataFrame
-        A copy with ``<lepton>_E_reco ...``, ``opening_angle_deg_reco``,
+    pandas.DataFrame or dict
+        A copy of the same kind with ``<lepton>_E_reco ...``, ``opening_angle_deg_reco``,
         ``cos_opening_reco``, ``angle_to_beam_deg_reco`` (when parent columns exist) and
         ``selected``.
     """
-    out = events.copy()
+    columns = dict(events.items()) if isinstance(events, pd.DataFrame) else dict(events)
+    columns = {k: np.asarray(v) for k, v in columns.items()}
     reco = {}
     for name in leptons:
-        p4 = out[[f"{name}_{c}" for c in _COMPONENTS]].to_numpy()
+        p4 = np.column_stack([columns[f"{name}_{c}"] for c in _COMPONENTS])
         p4 = smear_direction(p4, np.radians(response.angular_resolution_deg), rng)
         if response.energy_resolution:
             p4 = smear_energy(p4, response.energy_resolution, rng)
         reco[name] = p4
         for i, c in enumerate(_COMPONENTS):
-            out[f"{name}_{c}_reco"] = p4[:, i]
+            columns[f"{name}_{c}_reco"] = p4[:, i]
     c = cos_angle(reco[leptons[0]], reco[leptons[1]])
-    out["cos_opening_reco"] = c
-    out["opening_angle_deg_reco"] = np.degrees(np.arccos(c))
-    if "parent_px" in out.columns:
-        parent = out[["parent_px", "parent_py", "parent_pz"]].to_numpy()
+    columns["cos_opening_reco"] = c
+    columns["opening_angle_deg_reco"] = np.degrees(np.arccos(c))
+    if "parent_px" in columns:
+        parent = np.column_stack([columns["parent_px"], columns["parent_py"], columns["parent_pz"]])
         pair = reco[leptons[0]][:, 1:] + reco[leptons[1]][:, 1:]
-        out["angle_to_beam_deg_reco"] = np.degrees(np.arccos(cos_angle(pair, parent)))
-    out["selected"] = response.selection(leptons).mask(out)
-    return out
+        columns["angle_to_beam_deg_reco"] = np.degrees(np.arccos(cos_angle(pair, parent)))
+    columns["selected"] = np.asarray(response.selection(leptons).mask(columns), dtype=bool)
+    return pd.DataFrame(columns) if isinstance(events, pd.DataFrame) else columns

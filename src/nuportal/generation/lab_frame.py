@@ -21,7 +21,6 @@ is therefore an unbiased estimate of N_decays / N_source.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from nuportal.detectors.geometry import Volume
@@ -49,7 +48,7 @@ def decays_in_volume(
     branching_ratio: float,
     rng: np.random.Generator,
     names: tuple[str, str, str] = ("nu", "e_minus", "e_plus"),
-) -> pd.DataFrame:
+) -> dict[str, NDArray[np.float64]]:
     """Propagate parents to a volume, decay them there and boost the daughters to the lab.
 
     Parameters
@@ -73,8 +72,9 @@ def decays_in_volume(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per event: ``weight`` (see the module docstring), ``vertex_x, vertex_y,
+    dict of str to ndarray
+        Event columns (one entry per event; ``pandas.DataFrame(columns)`` makes the table):
+        ``weight`` (see the module docstring), ``vertex_x, vertex_y,
         vertex_z`` [m], ``decay_distance_m``, ``decay_probability``, ``path_entry_m`` and
         ``path_exit_m`` (distances [m] from production to where the flight line enters and
         leaves the volume), ``acceptance_weight`` (the weight before the decay probability and
@@ -133,9 +133,10 @@ def decays_in_volume(
     for name, rest in daughters:
         lab = boost(rotate_z_to(rest, directions), beta)
         columns |= four_vector_columns(name, lab)
-    events = pd.DataFrame(columns)
-    lm = events[[f"{names[1]}_{c}" for c in _COMPONENTS[1:]]].to_numpy()
-    lp = events[[f"{names[2]}_{c}" for c in _COMPONENTS[1:]]].to_numpy()
-    events["opening_angle_deg"] = np.degrees(np.arccos(cos_angle(lm, lp)))
-    events["angle_to_beam_deg"] = np.degrees(np.arccos(cos_angle(lm + lp, directions)))
-    return events
+        if name == names[1]:
+            lm = lab
+        elif name == names[2]:
+            lp = lab
+    columns["opening_angle_deg"] = np.degrees(np.arccos(cos_angle(lm, lp)))
+    columns["angle_to_beam_deg"] = np.degrees(np.arccos(cos_angle(lm + lp, directions)))
+    return columns
