@@ -166,3 +166,56 @@ def test_console_entry_point_end_to_end(tmp_path):
     assert bad.stdout == ""
     assert bad.stderr.startswith("nuportal: error: coupling")
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def _run_main(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "nuportal.cli", *args],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("generate", "--bogus"), "No such option"),
+        (("recast", "microboone-kdar", "--efficiency", "magic"), "--efficiency"),
+        (("recast", "microboone-kdar", "--masses", "0.5"), "outside the recast range"),
+        (("recast", "microboone-kdar", "--masses", "0.1,abc"), "--masses"),
+    ],
+)
+def test_usage_and_input_errors_are_one_line(args, words):
+    result = _run_main(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("nuportal: error:") and words in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_recast_reads_a_user_table_and_rejects_a_malformed_one(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("m_S_GeV,theta_limit,efficiency\n0.1,0.0004,1.5\n")
+    result = _run_main("recast", "microboone-kdar", "--data", str(bad), "--masses", "0.1")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"nuportal: error: {bad}") and "efficiency" in result.stderr
+    assert result.stderr.count("\n") == 1
+    # a well-formed user table is used instead of the shipped one: with the limit on theta
+    # doubled, the excluded scalar rate (Br ~ theta^2 times P_decay ~ theta^2) is 16x and the
+    # HNL limit on |U|^2 (rate ~ |U|^4) 4x, up to the scalar's finite-lifetime correction
+    # (D / lambda_S ~ 1e-3 at the limit)
+    data = nuportal.experiments.microboone_kdar_hps_2021()
+    good = tmp_path / "good.csv"
+    rows = [
+        f"{m},{2 * t},{e}"
+        for m, t, e in zip(data.mass_GeV, data.theta_limit, data.efficiency, strict=True)
+    ]
+    good.write_text("m_S_GeV,theta_limit,efficiency\n" + "\n".join(rows) + "\n")
+    common = ["recast", "microboone-kdar", "--efficiency", "same", "--masses", "0.1,0.15"]
+    out1, out2 = tmp_path / "shipped.csv", tmp_path / "user.csv"
+    assert _run_main(*common, "--n-events", "2000", "--out", str(out1)).returncode == 0
+    r = _run_main(*common, "--n-events", "2000", "--data", str(good), "--out", str(out2))
+    assert r.returncode == 0, r.stderr
+    import pandas as pd
+
+    shipped, user = pd.read_csv(out1), pd.read_csv(out2)
+    ratio = user.U2_lower_long_lifetime / shipped.U2_lower_long_lifetime
+    assert ratio.to_numpy() == pytest.approx([4.0, 4.0], rel=5e-3)

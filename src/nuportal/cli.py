@@ -187,6 +187,13 @@ def recast_microboone_kdar(
     ] = None,
     n_events: Annotated[int, typer.Option(help="Simulated events per mass and model.")] = 20_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV (m_S_GeV,theta_limit,efficiency) to recast instead of the shipped "
+            "arXiv:2106.00568 table."
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Output table (.csv or .parquet).")] = Path(
         "limits.csv"
     ),
@@ -213,6 +220,7 @@ def recast_microboone_kdar(
             n_events=n_events,
             seed=seed,
             convention=convention.value,
+            data=data,
             progress=sys.stderr.isatty(),
         )
     except ValueError as exc:
@@ -228,7 +236,7 @@ def recast_microboone_kdar(
         from nuportal.experiments import kelly_machado_2021_hnl_limit, microboone_kdar_hps_2021
         from nuportal.plotting import plot_recast
 
-        data = microboone_kdar_hps_2021()
+        data = microboone_kdar_hps_2021(data)
         reference = pd.DataFrame({"mass_GeV": data.mass_GeV, "theta_limit": data.theta_limit})
         published = None
         if mixing == Mixing.mu:
@@ -239,8 +247,27 @@ def recast_microboone_kdar(
 
 
 def main() -> None:
-    """Entry point of the ``nuportal`` console script."""
-    app()
+    """Entry point of the ``nuportal`` console script.
+
+    Usage errors (unknown option, invalid choice) are reported like every other error: one line
+    on standard error and exit status 2.
+    """
+    # typer vendors click; its UsageError (unknown option, invalid choice, no arguments) is the
+    # base class of the public typer.BadParameter
+    usage_error = typer.BadParameter.__mro__[1]
+    try:
+        code = app(standalone_mode=False)
+    except usage_error as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `nuportal`: the help text
+            typer.echo(exc.format_message())
+            sys.exit(0)
+        hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
+        typer.echo(f"nuportal: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        typer.echo("nuportal: aborted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

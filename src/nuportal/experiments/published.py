@@ -346,8 +346,14 @@ class KDARScalarSearch:
 
 
 @cache
-def microboone_kdar_hps_2021() -> KDARScalarSearch:
+def microboone_kdar_hps_2021(path: str | os.PathLike[str] | None = None) -> KDARScalarSearch:
     """The MicroBooNE KDAR Higgs-portal-scalar limit and efficiencies (arXiv:2106.00568).
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A CSV file with the same columns (``m_S_GeV, theta_limit, efficiency``) to use instead
+        of the shipped table, e.g. an updated analysis; validated like the shipped one.
 
     Returns
     -------
@@ -356,7 +362,10 @@ def microboone_kdar_hps_2021() -> KDARScalarSearch:
         1.023 MeV to 210 MeV), and the analysis metadata: 1.93e20 POT, 1 event observed on
         1.9 +- 0.8 expected background, absorber 100 m from the detector, 95% CL.
     """
-    table = read_table("microboone_kdar_hps_2021")
+    if path is None:
+        table = read_table("microboone_kdar_hps_2021")
+    else:
+        table = read_table(path, schema="microboone_kdar_hps_2021")
     return KDARScalarSearch(
         mass_GeV=table["m_S_GeV"],
         theta_limit=table["theta_limit"],

@@ -40,6 +40,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -229,6 +230,7 @@ def microboone_kdar(
     absorber_distance: float = 100.0,
     response: DetectorResponse | None = None,
     method: Literal["vegas", "numpy"] = "vegas",
+    data: str | Path | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Excluded |U_l4|^2 band of a heavy neutral lepton from MicroBooNE's KDAR scalar search.
@@ -262,6 +264,9 @@ def microboone_kdar(
         Smearing and cuts (default: the reference recast's, 3 deg, 10 MeV, 10 deg).
     method : {"vegas", "numpy"}
         Rest-frame sampler of the HNL decay.
+    data : str or Path, optional
+        CSV file with the scalar limit and efficiencies (columns ``m_S_GeV, theta_limit,
+        efficiency``) to recast instead of the shipped arXiv:2106.00568 table.
     progress : bool
         Show a progress bar.
 
@@ -284,7 +289,7 @@ def microboone_kdar(
         raise ValueError(f"mixing must be 'mu' or 'e', got {mixing!r}")
     if int(n_events) < 100:
         raise ValueError(f"n_events must be >= 100, got {n_events!r}")
-    data = microboone_kdar_hps_2021()
+    data = microboone_kdar_hps_2021(data)
     m_grid = default_masses(mixing) if masses is None else np.asarray(masses, float).ravel()
     _check_masses(m_grid, mixing)
     detector = get_detector("microboone", absorber_distance=absorber_distance)
