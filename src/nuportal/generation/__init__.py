@@ -12,6 +12,7 @@ from nuportal.generation.decay_samplers import (
     as_generator,
     clear_vegas_cache,
 )
+from nuportal.generation.unweighting import unweight
 from nuportal.generation.vegas_sampler import AdaptedMap, adapt_map, map_points
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "as_generator",
     "clear_vegas_cache",
     "map_points",
+    "unweight",
 ]
