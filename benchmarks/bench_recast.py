@@ -21,7 +21,7 @@ from nuportal.analysis.reconstruct import DetectorResponse
 from nuportal.detectors import get_detector
 from nuportal.generation.pipeline import kdar_production
 from nuportal.models import HeavyNeutralLepton
-from nuportal.recast.microboone_kdar import _simulate
+from nuportal.recast.kdar_events import simulate_kdar_decays as _simulate
 from nuportal.recast.rate_matching import PowerLawScaling, signal_rate, solve_excluded_band
 
 

@@ -17,18 +17,8 @@ line (lower edge: long lifetime, R ~ |U|^4; upper edge: N decays before reaching
 number of kaons decaying at rest cancels. Both models are simulated with the same source,
 geometry and response (:func:`nuportal.generate`), so the acceptance is computed, not assumed.
 
-Three transfers of the published efficiency eps_S(m) to the HNL (physics notes, section 7):
-
-``"same"``
-    eps_N(m) = eps_S(m).
-``"opening-angle"``
-    read eps off the map <cos theta_ee>_S(m_S) -> eps_S(m_S) at the HNL's <cos theta_ee>, then
-    apply the conservative factor r = min(1, eps_map/eps_S, eps_map/eps_S * c_N/c_S), c = the
-    fraction passing the reference cuts (Kelly & Machado's prescription).
-``"per-event"``
-    a non-negative efficiency function of the reconstructed opening angle, eps(theta_ee) <= 1,
-    fitted (bounded, smoothed least squares) so that folded with the simulated S events it
-    reproduces all of MicroBooNE's eps_S(m) at once, then folded with the HNL events.
+The published efficiency eps_S(m) is transferred to the HNL in one of three ways
+(:mod:`nuportal.recast.efficiency_transfer`): ``same``, ``opening-angle``, ``per-event``.
 
 HNL masses above the largest scalar mass of the data (0.21 GeV) use the scalar inputs at that
 mass (flagged ``extrapolated``): MicroBooNE published no limit there.
@@ -37,7 +27,8 @@ mass (flagged ``extrapolated``): MicroBooNE published no limit there.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -45,17 +36,23 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import lsq_linear
 from tqdm.auto import tqdm
 
 from nuportal import constants
 from nuportal.analysis.reconstruct import DetectorResponse
 from nuportal.detectors import get_detector
 from nuportal.experiments import microboone_kdar_hps_2021
-from nuportal.generation.pipeline import generate, kdar_production
+from nuportal.generation.pipeline import kdar_production
 from nuportal.models.hnl import HeavyNeutralLepton
 from nuportal.models.scalar import HiggsPortalScalar, br_kaon_to_pion_scalar
 from nuportal.propagation import decay_length, decay_probability_inside
+from nuportal.recast.efficiency_transfer import (
+    EFFICIENCY_METHODS,
+    OpeningAngleEfficiency,
+    fit_opening_angle_efficiency,
+    transfer_efficiency,
+)
+from nuportal.recast.kdar_events import SimulatedDecays, simulate_kdar_decays, weighted_mean
 from nuportal.recast.rate_matching import (
     PowerLawScaling,
     published_limit_rate,
@@ -63,9 +60,16 @@ from nuportal.recast.rate_matching import (
     solve_excluded_band,
 )
 
-__all__ = ["EFFICIENCY_METHODS", "OpeningAngleEfficiency", "default_masses", "microboone_kdar"]
+__all__ = [
+    "CONVENTIONS",
+    "EFFICIENCY_METHODS",
+    "ScalarReference",
+    "default_masses",
+    "hnl_band",
+    "microboone_kdar",
+    "scalar_reference",
+]
 
-EFFICIENCY_METHODS = ("same", "opening-angle", "per-event")
 CONVENTIONS = ("physics", "kelly-machado")
 
 #: Relative statistical error on the HNL passing fraction aimed at per mass, and the largest
@@ -84,138 +88,197 @@ def default_masses(mixing: str = "mu", n: int = 50) -> np.ndarray:
     return np.geomspace(2e-3, top, n)
 
 
-@dataclass
-class _Simulated:
-    """Per-event quantities of one model at one mass, independent of the coupling."""
-
-    mass: float
-    momentum: float
-    acceptance_weight: np.ndarray  # per KDAR kaon, before Br and decay probability
-    l_in: np.ndarray
-    l_out: np.ndarray
-    selected: np.ndarray
-    opening_angle_deg: np.ndarray  # reconstructed
-
-    def chord(self) -> np.ndarray:
-        return self.l_out - self.l_in
-
-    def rate_inputs(self, efficiency: float | np.ndarray) -> dict:
-        """Keyword arguments of :func:`~nuportal.recast.rate_matching.signal_rate` for a rate
-        per KDAR kaon with a per-event (or common) efficiency."""
-        w = self.acceptance_weight * np.broadcast_to(efficiency, self.acceptance_weight.shape)
-        return {
-            "mass": self.mass,
-            "momentum": self.momentum,
-            "l_in": self.l_in,
-            "l_out": self.l_out,
-            "weights": w if w.sum() > 0 else None,
-            "acceptance": float(w.sum()),
-        }
-
-
-def _simulate(model, mass, mixing, majorana, n_events, detector, response, seed, method):
-    # the coupling only sets the decay positions, which no observable here depends on
-    ev = generate(
-        model=model,
-        mass=float(mass),
-        coupling=1e-8,
-        mixing=mixing,
-        majorana=majorana,
-        n_events=n_events,
-        detector=detector,
-        method=method,
-        seed=seed,
-        response=response,
-    )
-    hit = np.isfinite(ev["path_entry_m"].to_numpy())
-    ev = ev[hit]
-    p = float(np.linalg.norm(ev[["parent_px", "parent_py", "parent_pz"]].to_numpy()[0]))
-    return _Simulated(
-        mass=float(mass),
-        momentum=p,
-        acceptance_weight=ev["acceptance_weight"].to_numpy(),
-        l_in=ev["path_entry_m"].to_numpy(),
-        l_out=ev["path_exit_m"].to_numpy(),
-        selected=ev["selected"].to_numpy(),
-        opening_angle_deg=ev["opening_angle_deg_reco"].to_numpy(),
-    )
-
-
-def _relative_pass_error(sim: _Simulated) -> float:
-    w = sim.acceptance_weight * sim.chord()
-    c = _weighted_mean(sim.selected, w)
-    return _weighted_fraction_error(sim.selected, w) / c if c > 0 else math.inf
-
-
-def _weighted_mean(x: np.ndarray, w: np.ndarray) -> float:
-    return float(np.sum(w * x) / np.sum(w)) if np.sum(w) > 0 else math.nan
-
-
-def _weighted_fraction_error(mask: np.ndarray, w: np.ndarray) -> float:
-    """Standard error of sum(w mask)/sum(w) for weighted events (delta method)."""
-    f = _weighted_mean(mask.astype(float), w)
-    total = np.sum(w)
-    return float(np.sqrt(np.sum(w**2 * (mask - f) ** 2)) / total) if total > 0 else math.nan
-
-
 @dataclass(frozen=True)
-class OpeningAngleEfficiency:
-    """Per-event efficiency eps(theta_ee) [piecewise linear in the reconstructed opening angle].
+class ScalarReference:
+    """What the HNL recast takes from the scalar analysis, per published scalar mass.
 
     Attributes
     ----------
-    knots_deg : ndarray
-        Knots of the piecewise-linear function [degrees].
-    values : ndarray
-        eps at the knots, in [0, 1].
-    fitted, published : ndarray
-        eps_S(m) reproduced by the fit and published, at the data masses.
+    mass_GeV, theta_limit, efficiency : ndarray
+        The published table.
+    target_rate : ndarray
+        Excluded signal rate per kaon decaying at rest, R_S(theta_lim): simulated acceptance and
+        exact decay probability times the published efficiency.
+    passing_fraction, mean_cos_ee : ndarray
+        Fraction of the simulated S decays in the TPC passing the reference cuts, and the mean
+        reconstructed cos(theta_ee) of those passing.
+    per_event : OpeningAngleEfficiency
+        The fitted per-event efficiency.
+    convention : str
+    absorber_distance : float
+        [m]
+    response : DetectorResponse
     """
 
-    knots_deg: np.ndarray
-    values: np.ndarray
-    fitted: np.ndarray
-    published: np.ndarray
+    mass_GeV: np.ndarray
+    theta_limit: np.ndarray
+    efficiency: np.ndarray
+    target_rate: np.ndarray
+    passing_fraction: np.ndarray
+    mean_cos_ee: np.ndarray
+    per_event: OpeningAngleEfficiency
+    convention: str
+    absorber_distance: float
+    response: DetectorResponse
 
-    def __call__(self, angle_deg: np.ndarray) -> np.ndarray:
-        return np.interp(angle_deg, self.knots_deg, self.values)
+    def at(self, mass: float) -> tuple[float, float, float, float, float]:
+        """(reference mass, target rate, eps_S, passing fraction, <cos theta_ee>) at an HNL mass:
+        interpolated inside the published range, the end values outside it."""
+        m_ref = float(np.clip(mass, self.mass_GeV[0], self.mass_GeV[-1]))
+        log_target = np.interp(np.log(m_ref), np.log(self.mass_GeV), np.log(self.target_rate))
+        return (
+            m_ref,
+            float(np.exp(log_target)),
+            float(np.interp(m_ref, self.mass_GeV, self.efficiency)),
+            float(np.interp(m_ref, self.mass_GeV, self.passing_fraction)),
+            float(np.interp(m_ref, self.mass_GeV, self.mean_cos_ee)),
+        )
 
-    @property
-    def chi2_relative(self) -> float:
-        """Root-mean-square relative deviation of the refolded eps_S from the published one."""
-        return float(np.sqrt(np.mean(((self.fitted - self.published) / self.published) ** 2)))
+
+def _scalar_point(
+    m_s: float, n_events: int, seed: int, absorber_distance: float, response: DetectorResponse
+) -> SimulatedDecays:
+    detector = get_detector("microboone", absorber_distance=absorber_distance)
+    return simulate_kdar_decays(
+        "scalar", m_s, "mu", True, n_events, detector, response, _seed(seed, "scalar", m_s),
+        "numpy",
+    )  # fmt: skip
 
 
-def _hat_basis(angle_deg: np.ndarray, knots: np.ndarray) -> np.ndarray:
-    eye = np.eye(len(knots))
-    return np.stack([np.interp(angle_deg, knots, eye[k]) for k in range(len(knots))], axis=-1)
+def scalar_reference(
+    n_events: int = 20_000,
+    seed: int = 1,
+    convention: str = "physics",
+    absorber_distance: float = 100.0,
+    response: DetectorResponse | None = None,
+    data: str | Path | None = None,
+    mapper: Callable = map,
+    on_mass_done: Callable[[int], object] = lambda _: None,
+) -> ScalarReference:
+    """Simulate the scalar at every published mass: excluded rates, cut fractions, angles.
 
-
-def fit_opening_angle_efficiency(
-    scalar_events: Sequence[_Simulated],
-    scalar_probabilities: Sequence[np.ndarray],
-    published: np.ndarray,
-    knots_deg: np.ndarray | None = None,
-    smoothing: float = 0.02,
-) -> OpeningAngleEfficiency:
-    """Fit eps(theta_ee) in [0, 1] so that, folded with the S events of each data mass
-    (weights = acceptance x decay probability, only events passing the reference cuts), it
-    reproduces the published eps_S(m) (bounded least squares on relative residuals, with a
-    second-difference smoothness penalty of strength ``smoothing``)."""
-    knots = np.linspace(0.0, 180.0, 19) if knots_deg is None else np.asarray(knots_deg, float)
-    rows = []
-    for sim, prob in zip(scalar_events, scalar_probabilities, strict=True):
+    Parameters are those of :func:`microboone_kdar`; ``mapper`` is ``map`` or an executor's
+    ``map``, and ``on_mass_done(1)`` is called after each mass (progress).
+    """
+    table = microboone_kdar_hps_2021(data)
+    response = response or DetectorResponse()
+    long_lifetime = convention == "kelly-machado"
+    br_form = "kelly-machado" if long_lifetime else "first-principles"
+    point = partial(
+        _scalar_point,
+        n_events=n_events,
+        seed=seed,
+        absorber_distance=absorber_distance,
+        response=response,
+    )
+    scalar = []
+    for sim in mapper(point, table.mass_GeV):
+        scalar.append(sim)
+        on_mass_done(1)
+    theta = table.theta_limit
+    s_model = HiggsPortalScalar(table.mass_GeV, 1.0)
+    gamma_ee_1 = np.asarray(s_model.partial_widths()["e+ e-"])  # per theta^2
+    # Kelly-Machado convention: the e+e- partial width is the only width
+    gamma_tot_1 = gamma_ee_1 if long_lifetime else np.asarray(s_model.total_width)
+    br_prod_1 = np.asarray(br_kaon_to_pion_scalar(table.mass_GeV, 1.0, form=br_form))
+    n = len(scalar)
+    target, s_pass, s_cos, s_prob = np.empty(n), np.empty(n), np.empty(n), []
+    for j, sim in enumerate(scalar):
+        scaling = PowerLawScaling(br_prod_1[j], gamma_ee_1[j], gamma_tot_1[j])
+        target[j] = published_limit_rate(theta[j], scaling, **sim.rate_inputs(table.efficiency[j]))
+        lam = decay_length(sim.momentum, sim.mass, gamma_tot_1[j] * theta[j] ** 2)
+        prob = decay_probability_inside(lam, sim.l_in, sim.l_out)
+        s_prob.append(prob)
         w = sim.acceptance_weight * prob
-        basis = _hat_basis(sim.opening_angle_deg, knots) * sim.selected[:, None]
-        rows.append((w[:, None] * basis).sum(axis=0) / w.sum())
-    design = np.array(rows) / published[:, None]
-    target = np.ones(len(published))
-    d2 = np.diff(np.eye(len(knots)), n=2, axis=0) * smoothing
-    a = np.vstack([design, d2])
-    b = np.concatenate([target, np.zeros(len(d2))])
-    fit = lsq_linear(a, b, bounds=(0.0, 1.0), method="bvls")
-    values = np.clip(fit.x, 0.0, 1.0)  # bvls may leave round-off just outside the bounds
-    return OpeningAngleEfficiency(knots, values, np.array(rows) @ values, np.asarray(published))
+        s_pass[j] = weighted_mean(sim.selected, w)
+        s_cos[j] = weighted_mean(np.cos(np.radians(sim.opening_angle_deg)), w * sim.selected)
+    return ScalarReference(
+        mass_GeV=np.asarray(table.mass_GeV),
+        theta_limit=np.asarray(theta),
+        efficiency=np.asarray(table.efficiency),
+        target_rate=target,
+        passing_fraction=s_pass,
+        mean_cos_ee=s_cos,
+        per_event=fit_opening_angle_efficiency(scalar, s_prob, table.efficiency),
+        convention=convention,
+        absorber_distance=absorber_distance,
+        response=response,
+    )
+
+
+def hnl_band(
+    mass: float,
+    reference: ScalarReference,
+    majorana: bool = True,
+    mixing: str = "mu",
+    methods: Sequence[str] = EFFICIENCY_METHODS,
+    n_events: int = 20_000,
+    seed: int = 1,
+    method: str = "vegas",
+) -> list[dict]:
+    """Excluded |U|^2 band of the HNL at one mass, one row per efficiency method.
+
+    The unit of work of :func:`microboone_kdar` (picklable arguments; seeded from
+    (seed, mixing, mass), so independent of the order in which masses run); see there for the
+    parameters and the columns of the rows.
+    """
+    m = float(mass)
+    detector = get_detector("microboone", absorber_distance=reference.absorber_distance)
+    simulate = partial(
+        simulate_kdar_decays, "hnl", m, mixing, majorana, detector=detector,
+        response=reference.response, seed=_seed(seed, f"hnl-{mixing}", m), method=method,
+    )  # fmt: skip
+    sim = simulate(n_events=n_events)
+    # where few events pass the cuts (light N), add statistics until the relative error of the
+    # passing fraction is below TARGET_REL_ERROR (at most MAX_STAT_FACTOR x n_events)
+    rel = sim.passing_fraction_error()
+    if rel > TARGET_REL_ERROR:
+        factor = min(MAX_STAT_FACTOR, math.ceil((rel / TARGET_REL_ERROR) ** 2 * 1.1))
+        sim = simulate(n_events=factor * n_events)
+
+    long_lifetime = reference.convention == "kelly-machado"
+    prod = kdar_production("hnl", m, 1.0, mixing)
+    hnl = HeavyNeutralLepton(m, **{f"U2_{mixing}": 1.0}, majorana=majorana)
+    g_vis = float(hnl.width_nu_ll("e"))
+    g_tot = g_vis if long_lifetime else float(hnl.total_width)
+    scaling = PowerLawScaling(prod.branching_ratio, g_vis, g_tot)
+    m_ref, target, eps_s, c_s, cos_s = reference.at(m)
+    w_long = sim.acceptance_weight * sim.chord()
+    c_n = weighted_mean(sim.selected, w_long)
+    cos_n = weighted_mean(np.cos(np.radians(sim.opening_angle_deg)), w_long * sim.selected)
+
+    rows = []
+    solved: dict[tuple, tuple[float, float, float]] = {}
+    for name in methods:
+        eps, err = transfer_efficiency(
+            name, sim, eps_s, c_s, reference.mean_cos_ee, reference.efficiency, reference.per_event
+        )
+        # a common efficiency only scales the rate: solve with unit efficiency, scaled target
+        common = np.ndim(eps) == 0
+        key = ("common", target / eps) if common else (name, target)
+        if key not in solved:
+            rate = partial(signal_rate, scaling=scaling, **sim.rate_inputs(1.0 if common else eps))
+            solved[key] = _excluded_band(rate, key[1], long_lifetime)
+        lo, hi, u2_ll = solved[key]
+        rows.append(
+            {
+                "mass_GeV": m,
+                "efficiency_method": name,
+                "U2_lower": lo,
+                "U2_upper": hi,
+                "U2_lower_long_lifetime": u2_ll,
+                "efficiency_S": eps_s,
+                "efficiency_N": weighted_mean(np.broadcast_to(eps, w_long.shape), w_long),
+                "efficiency_N_rel_error": err,
+                "mean_cos_ee_S": cos_s,
+                "mean_cos_ee_N": cos_n,
+                "passing_fraction_S": c_s,
+                "passing_fraction_N": c_n,
+                "reference_mass_GeV": m_ref,
+                "extrapolated": bool(m > reference.mass_GeV[-1] or m < reference.mass_GeV[0]),
+            }
+        )
+    return rows
 
 
 def microboone_kdar(
@@ -231,6 +294,7 @@ def microboone_kdar(
     response: DetectorResponse | None = None,
     method: Literal["vegas", "numpy"] = "vegas",
     data: str | Path | None = None,
+    executor: Executor | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Excluded |U_l4|^2 band of a heavy neutral lepton from MicroBooNE's KDAR scalar search.
@@ -246,7 +310,8 @@ def microboone_kdar(
     masses : sequence of float, optional
         HNL masses [GeV]; default :func:`default_masses`.
     n_events : int
-        Simulated events per mass and model.
+        Simulated events per mass and model (raised automatically, up to 8x, where few HNL
+        pairs pass the cuts).
     seed : int
         Random seed; each (model, mass) is seeded from (seed, model, mass), so results do not
         depend on the order or number of masses.
@@ -256,8 +321,8 @@ def microboone_kdar(
         ``"physics"``: first-principles Br(K+ -> pi+ S), the total N width, exact decay
         probabilities. ``"kelly-machado"``: the conventions of arXiv:2106.06548 for comparison:
         Br(K+ -> pi+ S) = 2e-3 theta^2 p_S/m_K (half the first-principles rate), the
-        N -> nu e+e- partial width as the only width, long-lifetime decay probability
-        (P = chord / lambda), so there is no upper edge.
+        N -> nu e+e- (and S -> e+e-) partial width as the only width, long-lifetime limit (no
+        upper edge).
     absorber_distance : float
         Distance from the NuMI absorber to the TPC centre [m] (default 100 m, the paper's).
     response : DetectorResponse, optional
@@ -267,6 +332,9 @@ def microboone_kdar(
     data : str or Path, optional
         CSV file with the scalar limit and efficiencies (columns ``m_S_GeV, theta_limit,
         efficiency``) to recast instead of the shipped arXiv:2106.00568 table.
+    executor : concurrent.futures.Executor, optional
+        Runs the per-mass simulations and band solves (e.g. a ``ProcessPoolExecutor`` or a
+        dask ``Client.get_executor()``); serial if omitted. The result does not depend on it.
     progress : bool
         Show a progress bar.
 
@@ -274,11 +342,12 @@ def microboone_kdar(
     -------
     pandas.DataFrame
         One row per (mass, efficiency method): ``mass_GeV``, ``efficiency_method``,
-        ``U2_lower``, ``U2_upper`` (NaN: not excluded), ``U2_lower_long_lifetime`` (the
-        k^(-1/2) shortcut), ``efficiency_S``, ``efficiency_N``, ``efficiency_N_rel_error``,
-        ``mean_cos_ee_S``, ``mean_cos_ee_N``, ``passing_fraction_S``, ``passing_fraction_N``,
-        ``reference_mass_GeV`` (scalar mass whose limit is used), ``extrapolated``. The fitted
-        per-event efficiency is in ``attrs["per_event_efficiency"]``.
+        ``U2_lower``, ``U2_upper`` (NaN: not excluded; 1.0: the band reaches the search bound
+        |U|^2 = 1), ``U2_lower_long_lifetime`` (the k^(-1/2) shortcut), ``efficiency_S``,
+        ``efficiency_N``, ``efficiency_N_rel_error``, ``mean_cos_ee_S``, ``mean_cos_ee_N``,
+        ``passing_fraction_S``, ``passing_fraction_N``, ``reference_mass_GeV`` (scalar mass
+        whose limit is used), ``extrapolated`` (HNL mass outside the published scalar masses).
+        ``attrs`` hold the per-event efficiency fit and the scalar reference.
     """
     if model != "hnl":
         raise ValueError(f"model must be 'hnl' (the only recast target so far), got {model!r}")
@@ -289,155 +358,35 @@ def microboone_kdar(
         raise ValueError(f"mixing must be 'mu' or 'e', got {mixing!r}")
     if int(n_events) < 100:
         raise ValueError(f"n_events must be >= 100, got {n_events!r}")
-    data = microboone_kdar_hps_2021(data)
     m_grid = default_masses(mixing) if masses is None else np.asarray(masses, float).ravel()
     _check_masses(m_grid, mixing)
-    detector = get_detector("microboone", absorber_distance=absorber_distance)
-    response = response or DetectorResponse()
-    long_lifetime = convention == "kelly-machado"
-    br_form = "kelly-machado" if long_lifetime else "first-principles"
-
-    n_total = len(data.mass_GeV) + len(m_grid)
-    bar = tqdm(total=n_total, disable=not progress, unit="mass", desc="MicroBooNE KDAR recast")
-
-    # --- the scalar at the data masses: target rates, acceptance, opening angles
-    scalar = []
-    for m_s in data.mass_GeV:
-        sim = _simulate(
-            "scalar",
-            m_s,
-            "mu",
-            True,
-            n_events,
-            detector,
-            response,
-            _seed(seed, "scalar", m_s),
-            "numpy",
+    mapper = map if executor is None else executor.map
+    with tqdm(disable=not progress, unit="mass", desc="MicroBooNE KDAR recast") as bar:
+        reference = scalar_reference(
+            n_events, seed, convention, absorber_distance, response, data, mapper, bar.update
         )
-        scalar.append(sim)
-        bar.update(1)
-    theta = data.theta_limit
-    s_model = HiggsPortalScalar(data.mass_GeV, 1.0)
-    gamma_ee_1 = np.asarray(s_model.partial_widths()["e+ e-"])  # per theta^2
-    # Kelly-Machado convention: the e+e- partial width is the only width
-    gamma_tot_1 = gamma_ee_1 if long_lifetime else np.asarray(s_model.total_width)
-    br_prod_1 = np.asarray(br_kaon_to_pion_scalar(data.mass_GeV, 1.0, form=br_form))
-    target = np.empty(len(scalar))
-    s_pass, s_cos, s_prob = np.empty(len(scalar)), np.empty(len(scalar)), []
-    for j, sim in enumerate(scalar):
-        scaling = PowerLawScaling(br_prod_1[j], gamma_ee_1[j], gamma_tot_1[j])
-        target[j] = published_limit_rate(theta[j], scaling, **sim.rate_inputs(data.efficiency[j]))
-        lam = decay_length(sim.momentum, sim.mass, gamma_tot_1[j] * theta[j] ** 2)
-        prob = decay_probability_inside(lam, sim.l_in, sim.l_out)
-        s_prob.append(prob)
-        w = sim.acceptance_weight * prob
-        s_pass[j] = _weighted_mean(sim.selected, w)
-        s_cos[j] = _weighted_mean(np.cos(np.radians(sim.opening_angle_deg)), w * sim.selected)
-    per_event = fit_opening_angle_efficiency(scalar, s_prob, data.efficiency)
-
-    # --- the HNL at each requested mass
-    rows = []
-    for m in m_grid:
-        sim = _simulate(
-            "hnl",
-            m,
-            mixing,
-            majorana,
-            n_events,
-            detector,
-            response,
-            _seed(seed, f"hnl-{mixing}", m),
-            method,
-        )
-        # where few events pass the cuts (light N), add statistics until the relative error of
-        # the passing fraction is below TARGET_REL_ERROR (at most MAX_STAT_FACTOR x n_events)
-        rel = _relative_pass_error(sim)
-        if rel > TARGET_REL_ERROR:
-            factor = min(MAX_STAT_FACTOR, math.ceil((rel / TARGET_REL_ERROR) ** 2 * 1.1))
-            sim = _simulate(
-                "hnl",
-                m,
-                mixing,
-                majorana,
-                factor * n_events,
-                detector,
-                response,
-                _seed(seed, f"hnl-{mixing}", m),
-                method,
-            )
-        bar.update(1)
-        prod = kdar_production("hnl", float(m), 1.0, mixing)
-        hnl = HeavyNeutralLepton(m, **{f"U2_{mixing}": 1.0}, majorana=majorana)
-        g_vis = float(hnl.width_nu_ll("e"))
-        g_tot = g_vis if long_lifetime else float(hnl.total_width)
-        scaling = PowerLawScaling(prod.branching_ratio, g_vis, g_tot)
-        m_ref = float(np.clip(m, data.mass_GeV[0], data.mass_GeV[-1]))
-        target_m = _loglog(m_ref, data.mass_GeV, target)
-        eps_s = float(np.interp(m_ref, data.mass_GeV, data.efficiency))
-        c_s = float(np.interp(m_ref, data.mass_GeV, s_pass))
-        cos_s = float(np.interp(m_ref, data.mass_GeV, s_cos))
-
-        w_long = sim.acceptance_weight * sim.chord()  # long-lifetime shape of the decay weights
-        c_n = _weighted_mean(sim.selected, w_long)
-        cos_n = _weighted_mean(np.cos(np.radians(sim.opening_angle_deg)), w_long * sim.selected)
-        solved: dict[tuple[str, float], tuple[float, float, float]] = {}
-        for method_name in methods:
-            if method_name == "same":
-                eps_event, err = eps_s, 0.0
-            elif method_name == "opening-angle":
-                order = np.argsort(s_cos)
-                eps_map = float(np.interp(cos_n, s_cos[order], data.efficiency[order]))
-                ratio = eps_map / eps_s
-                r = min(1.0, ratio, ratio * c_n / c_s)
-                eps_event = eps_s * r
-                # statistical error: that of c_N when the passing-fraction term decides r
-                binding = r < 1.0 and ratio * c_n / c_s < ratio
-                err = _weighted_fraction_error(sim.selected, w_long) / c_n if binding else 0.0
-            else:
-                eps_event = per_event(sim.opening_angle_deg) * sim.selected
-                mean = _weighted_mean(eps_event, w_long)
-                err = _weighted_fraction_error(eps_event, w_long) / mean if mean > 0 else math.nan
-            eps_n = _weighted_mean(np.broadcast_to(eps_event, w_long.shape), w_long)
-            # a common efficiency scales the rate: solve once with unit efficiency
-            common = np.ndim(eps_event) == 0
-            key = ("common", target_m / eps_event) if common else (method_name, target_m)
-            if key not in solved:
-                inputs = sim.rate_inputs(1.0 if common else eps_event)
-                rate = partial(signal_rate, scaling=scaling, **inputs)
-                solved[key] = _excluded_band(rate, key[1], long_lifetime)
-            lo, hi, u2_ll = solved[key]
-            rows.append(
-                {
-                    "mass_GeV": float(m),
-                    "efficiency_method": method_name,
-                    "U2_lower": lo,
-                    "U2_upper": hi,
-                    "U2_lower_long_lifetime": u2_ll,
-                    "efficiency_S": eps_s,
-                    "efficiency_N": eps_n,
-                    "efficiency_N_rel_error": err,
-                    "mean_cos_ee_S": cos_s,
-                    "mean_cos_ee_N": cos_n,
-                    "passing_fraction_S": c_s,
-                    "passing_fraction_N": c_n,
-                    "reference_mass_GeV": m_ref,
-                    "extrapolated": bool(m > data.mass_GeV[-1] or m < data.mass_GeV[0]),
-                }
-            )
-    bar.close()
+        point = partial(
+            hnl_band, reference=reference, majorana=majorana, mixing=mixing,
+            methods=tuple(methods), n_events=n_events, seed=seed, method=method,
+        )  # fmt: skip
+        rows = []
+        for mass_rows in mapper(point, m_grid):
+            rows.extend(mass_rows)
+            bar.update(1)
     out = pd.DataFrame(rows)
+    fit = reference.per_event
     out.attrs["per_event_efficiency"] = {
-        "knots_deg": per_event.knots_deg.tolist(),
-        "values": per_event.values.tolist(),
-        "eps_S_refolded": per_event.fitted.tolist(),
-        "eps_S_published": per_event.published.tolist(),
-        "rms_relative_deviation": per_event.chi2_relative,
+        "knots_deg": fit.knots_deg.tolist(),
+        "values": fit.values.tolist(),
+        "eps_S_refolded": fit.fitted.tolist(),
+        "eps_S_published": fit.published.tolist(),
+        "rms_relative_deviation": fit.rms_relative_deviation,
     }
     out.attrs["scalar"] = {
-        "mass_GeV": data.mass_GeV.tolist(),
-        "mean_cos_ee": s_cos.tolist(),
-        "passing_fraction": s_pass.tolist(),
-        "target_rate_per_kaon": target.tolist(),
+        "mass_GeV": reference.mass_GeV.tolist(),
+        "mean_cos_ee": reference.mean_cos_ee.tolist(),
+        "passing_fraction": reference.passing_fraction.tolist(),
+        "target_rate_per_kaon": reference.target_rate.tolist(),
     }
     out.attrs["convention"] = convention
     return out
@@ -461,11 +410,9 @@ def _excluded_band(rate, target: float, long_lifetime: bool) -> tuple[float, flo
 
 
 def _methods(efficiency: str | Sequence[str]) -> list[str]:
-    names = (
-        list(EFFICIENCY_METHODS)
-        if efficiency == "all"
-        else ([efficiency] if isinstance(efficiency, str) else list(efficiency))
-    )
+    if efficiency == "all":
+        return list(EFFICIENCY_METHODS)
+    names = [efficiency] if isinstance(efficiency, str) else list(efficiency)
     for name in names:
         if name not in EFFICIENCY_METHODS:
             raise ValueError(
@@ -490,7 +437,3 @@ def _check_masses(masses: np.ndarray, mixing: str) -> None:
 def _seed(seed: int, label: str, mass: float) -> list[int]:
     """Seed of one (model, mass) point from the run seed, independent of order."""
     return [int(seed), *label.encode(), round(float(mass) * 1e9)]
-
-
-def _loglog(x: float, xs: np.ndarray, ys: np.ndarray) -> float:
-    return float(np.exp(np.interp(np.log(x), np.log(xs), np.log(ys))))

@@ -38,7 +38,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import brentq, minimize_scalar
 
+from nuportal import propagation
 from nuportal.constants import HBARC
+from nuportal.propagation import _decay_probability_from_ratios
 
 __all__ = [
     "CouplingModel",
@@ -96,6 +98,30 @@ def _non_negative(name: str, value: ArrayLike) -> np.ndarray:
     return arr
 
 
+def _normalized_weights(weights: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
+    """Event weights (>= 0, not all zero, one per event) divided by their sum."""
+    w = _non_negative("weights", weights)
+    if w.shape != shape:
+        raise ValueError(f"weights has shape {w.shape}; expected {shape} (one weight per event)")
+    total = w.sum()
+    if total <= 0:
+        raise ValueError("weights must not all be zero")
+    return w / total
+
+
+_WEIGHTS_NEED_EVENTS = "weights need per-event path lengths: l_in/l_out of shape (n_events,)"
+
+
+def _overall_factor(
+    n_parents: ArrayLike, acceptance: ArrayLike, efficiency: ArrayLike
+) -> np.ndarray:
+    return (
+        _non_negative("n_parents", n_parents)
+        * _non_negative("acceptance", acceptance)
+        * _non_negative("efficiency", efficiency)
+    )
+
+
 # ------------------------------------------------------------------ decay in a volume
 
 
@@ -119,15 +145,7 @@ def decay_length(momentum: ArrayLike, mass: ArrayLike, total_width: ArrayLike) -
     p = _positive("momentum", momentum)
     m = _positive("mass", mass)
     w = _non_negative("total_width", total_width)
-    with np.errstate(divide="ignore"):
-        return p * HBARC / (m * w)
-
-
-def _probability(kappa_lin: np.ndarray, kappa_dl: np.ndarray) -> np.ndarray:
-    # exp(-l_in/lambda) - exp(-l_out/lambda)
-    #   = exp(-l_in/lambda) * (1 - exp(-(l_out - l_in)/lambda)),
-    # with 1 - exp(-x) = -expm1(-x): no cancellation when lambda >> l_out.
-    return np.exp(-kappa_lin) * -np.expm1(-kappa_dl)
+    return propagation.decay_length(p, m, w)
 
 
 def _check_paths(l_in: ArrayLike, l_out: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -151,7 +169,8 @@ def _check_paths(l_in: ArrayLike, l_out: ArrayLike) -> tuple[np.ndarray, np.ndar
 def decay_probability(l_in: ArrayLike, l_out: ArrayLike, decay_length: ArrayLike) -> np.ndarray:
     """Probability to decay between path lengths l_in and l_out.
 
-    P = exp(-l_in/lambda) - exp(-l_out/lambda), evaluated as
+    P = exp(-l_in/lambda) - exp(-l_out/lambda), evaluated by
+    :func:`nuportal.propagation.decay_probability_inside` as
     exp(-l_in/lambda) * (-expm1(-(l_out - l_in)/lambda)), which keeps full relative precision
     when lambda >> l_out (P -> (l_out - l_in)/lambda) and is 0 for lambda = inf.
 
@@ -174,8 +193,7 @@ def decay_probability(l_in: ArrayLike, l_out: ArrayLike, decay_length: ArrayLike
         raise ValueError(
             f"decay_length must be > 0 (inf allowed); got {_first_bad(lam, ~(lam > 0))}"
         )
-    kappa = 1.0 / lam
-    return _probability(kappa * a, kappa * (b - a))
+    return propagation.decay_probability_inside(lam, a, b)
 
 
 def mean_decay_probability(
@@ -203,13 +221,7 @@ def mean_decay_probability(
     p = decay_probability(l_in, l_out, decay_length)
     if weights is None:
         return float(np.mean(p))
-    w = _non_negative("weights", weights)
-    if w.shape != p.shape:
-        raise ValueError(f"weights has shape {w.shape}; expected {p.shape} (one weight per event)")
-    total = w.sum()
-    if total <= 0:
-        raise ValueError("weights must not all be zero")
-    return float(np.dot(p.ravel(), w.ravel()) / total)
+    return float(np.dot(p.ravel(), _normalized_weights(weights, p.shape).ravel()))
 
 
 # ------------------------------------------------------------------ coupling dependence
@@ -331,11 +343,7 @@ def signal_rate(
     m = _positive("mass", mass)
     p = _positive("momentum", momentum)
     a, b = _check_paths(l_in, l_out)
-    factor = (
-        _non_negative("n_parents", n_parents)
-        * _non_negative("acceptance", acceptance)
-        * _non_negative("efficiency", efficiency)
-    )
+    factor = _overall_factor(n_parents, acceptance, efficiency)
     prod, vis, tot = (np.asarray(x, dtype=float) for x in scaling(g))
     if not (np.all(np.isfinite(prod)) and np.all(np.isfinite(vis)) and np.all(np.isfinite(tot))):
         raise ValueError("scaling returned a non-finite production or width")
@@ -351,9 +359,9 @@ def signal_rate(
     per_event = a.ndim > 0
     if not per_event:
         if weights is not None:
-            raise ValueError("weights need per-event path lengths: l_in/l_out of shape (n_events,)")
+            raise ValueError(_WEIGHTS_NEED_EVENTS)
         kappa = inv / p
-        prob = _probability(kappa * a, kappa * (b - a))
+        prob = _decay_probability_from_ratios(kappa * a, kappa * (b - a))
         return factor * prod * br_vis * prob
 
     if a.ndim != 1:
@@ -369,26 +377,23 @@ def signal_rate(
     if weights is None:
         w = np.full(n_events, 1.0 / n_events)
     else:
-        w = _non_negative("weights", weights)
-        if w.shape != (n_events,):
-            raise ValueError(f"weights has shape {w.shape}; expected ({n_events},)")
-        if w.sum() <= 0:
-            raise ValueError("weights must not all be zero")
-        w = w / w.sum()
-    neg_lin_over_p = -a / p
-    neg_dl_over_p = -(b - a) / p
+        w = _normalized_weights(weights, (n_events,))
+    # l/lambda = kappa * l/p with kappa = m Gamma_tot / hbar c per coupling: per-event ratios l/p
+    # once, one scale per coupling, in blocks of couplings (events stay vectorized)
+    lin_over_p = a / p
+    dl_over_p = (b - a) / p
     shape = np.broadcast_shapes(inv.shape, prod.shape, br_vis.shape)
     inv_flat = np.broadcast_to(inv, shape).ravel()
     mean_prob = np.empty(inv_flat.size)
-    chunk = max(1, _CHUNK_ELEMENTS // n_events)
-    for start in range(0, inv_flat.size, chunk):  # blocks of couplings; events stay vectorized
+    chunk = max(1, min(inv_flat.size, _CHUNK_ELEMENTS // n_events))
+    work = (np.empty((chunk, n_events)), np.empty((chunk, n_events)))
+    for start in range(0, inv_flat.size, chunk):
         k = inv_flat[start : start + chunk, None]
-        survive = np.multiply(k, neg_lin_over_p)  # -l_in/lambda
-        np.exp(survive, out=survive)
-        decay = np.multiply(k, neg_dl_over_p)  # -(l_out - l_in)/lambda
-        np.expm1(decay, out=decay)
-        survive *= decay  # = -P_dec, see _probability
-        mean_prob[start : start + chunk] = -(survive @ w)
+        buffers = tuple(buf[: k.shape[0]] for buf in work)
+        prob = _decay_probability_from_ratios(lin_over_p, dl_over_p, k, out=buffers)
+        # einsum, not prob @ w: a BLAS gemv here wakes OpenBLAS's threads for every block, which
+        # spin (~50% more CPU for a whole recast) and stall when the cores are busy
+        mean_prob[start : start + chunk] = np.einsum("ij,j->i", prob, w)
     return factor * prod * br_vis * mean_prob.reshape(shape)
 
 
@@ -515,25 +520,16 @@ def long_lifetime_rate_coefficient(
     m = _positive("mass", mass)
     p = _positive("momentum", momentum)
     a, b = _check_paths(l_in, l_out)
-    factor = (
-        _non_negative("n_parents", n_parents)
-        * _non_negative("acceptance", acceptance)
-        * _non_negative("efficiency", efficiency)
-    )
+    factor = _overall_factor(n_parents, acceptance, efficiency)
     dl_over_p = (b - a) / p
     if a.ndim > 0:
         if weights is None:
             mean = np.mean(dl_over_p, axis=-1)
         else:
-            w = _non_negative("weights", weights)
-            if w.shape != dl_over_p.shape[-1:]:
-                raise ValueError(f"weights has shape {w.shape}; expected ({dl_over_p.shape[-1]},)")
-            if w.sum() <= 0:
-                raise ValueError("weights must not all be zero")
-            mean = dl_over_p @ w / w.sum()
+            mean = dl_over_p @ _normalized_weights(weights, dl_over_p.shape[-1:])
     else:
         if weights is not None:
-            raise ValueError("weights need per-event path lengths: l_in/l_out of shape (n_events,)")
+            raise ValueError(_WEIGHTS_NEED_EVENTS)
         mean = dl_over_p
     return factor * scaling.production * scaling.visible_width * m * mean / HBARC
 
