@@ -111,7 +111,7 @@ def test_matrix_element_equals_explicit_spinor_traces(majorana, m_n, m_m, m_p):
             z_ll[i], z_num[i], cos_t[i], gam[i], m_N=m_n, m_minus=m_m, m_plus=m_p,
             g_L=g_l, g_R=g_r, polarization=pols[i], majorana=majorana,
         )  # fmt: skip
-        assert got == pytest.approx(expected, rel=1e-10)
+        assert got == pytest.approx(expected, rel=1e-10, abs=0)
 
 
 def test_massless_limit_is_muon_decay():
@@ -198,11 +198,13 @@ def test_integral_of_matrix_element_is_closed_form_width(m_n, lepton, mixing, ma
         lambda z, zn: differential_width(z, zn, 0.0, 0.0, **kw), m_n, m_l
     ) * (2.0 * 2.0 * np.pi)
     expected = width_nu_ll_dirac(m_n, m_l, g_l, g_r) * (2.0 if majorana else 1.0)
-    assert integral == pytest.approx(expected, rel=1e-9)
+    assert integral == pytest.approx(expected, rel=1e-9, abs=0)
 
 
 def test_phase_space_factor():
-    assert PHASE_SPACE_FACTOR == pytest.approx(1.0 / (256 * np.pi**3) / (4 * np.pi), rel=1e-15)
+    assert PHASE_SPACE_FACTOR == pytest.approx(
+        1.0 / (256 * np.pi**3) / (4 * np.pi), rel=1e-15, abs=0
+    )
 
 
 # --------------------------------------------------------------------------- Dalitz range

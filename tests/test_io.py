@@ -72,7 +72,7 @@ def test_round_trip_hepmc3(tmp_path, events):
         read = list(reader)
     assert len(read) == len(events)
     for i, ev in enumerate(read):
-        assert ev.weights[0] == pytest.approx(events["weight"][i], rel=1e-15)
+        assert ev.weights[0] == pytest.approx(events["weight"][i], rel=1e-15, abs=0)
         finals = [p for p in ev.particles if p.status == 1]
         assert [p.pid for p in finals] == [14, 11, -11]
         for p, name in zip(finals, PARTICLES, strict=True):
@@ -83,7 +83,7 @@ def test_round_trip_hepmc3(tmp_path, events):
                 rtol=1e-15,
             )
         vtx = finals[0].production_vertex.position
-        assert vtx.z == pytest.approx(1e3 * events["vertex_z"][i], rel=1e-15)  # mm
+        assert vtx.z == pytest.approx(1e3 * events["vertex_z"][i], rel=1e-15, abs=0)  # mm
         parent = [p for p in ev.particles if p.status == 2]
         assert len(parent) == 1
     # And through read_events: true momenta, weights and vertices come back.

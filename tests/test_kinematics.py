@@ -123,10 +123,12 @@ def test_rotations_preserve_length_and_carry_z_to_direction(v, c_, phi, psi):
 def test_kallen_function_matches_textbook_form_and_two_body_momentum():
     a, b, cc = 0.49367**2, 0.10566**2, 0.2**2
     textbook = a * a + b * b + cc * cc - 2 * (a * b + b * cc + cc * a)
-    assert kallen(a, b, cc) == pytest.approx(textbook, rel=1e-12)
+    assert kallen(a, b, cc) == pytest.approx(textbook, rel=1e-12, abs=0)
     # K+ -> mu+ nu at rest: p = (m_K^2 - m_mu^2) / (2 m_K) = 0.2355 GeV (PDG kinematics)
     p = two_body_momentum(c.M_K_CHARGED, c.M_MUON, 0.0)
-    assert p == pytest.approx((c.M_K_CHARGED**2 - c.M_MUON**2) / (2 * c.M_K_CHARGED), rel=1e-12)
+    assert p == pytest.approx(
+        (c.M_K_CHARGED**2 - c.M_MUON**2) / (2 * c.M_K_CHARGED), rel=1e-12, abs=0
+    )
     assert p == pytest.approx(0.2355, abs=2e-4)
     with pytest.raises(ValueError, match="closed"):
         two_body_momentum(0.1, 0.06, 0.06)

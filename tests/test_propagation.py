@@ -112,7 +112,7 @@ def test_sampling_limits_and_reproducibility():
 
 def test_decay_length():
     p, m, width = 0.2, 0.1, 1e-17
-    assert decay_length(p, m, width) == pytest.approx(p / m * HBARC / width, rel=1e-14)
+    assert decay_length(p, m, width) == pytest.approx(p / m * HBARC / width, rel=1e-14, abs=0)
     assert decay_length(p, m, 0.0) == np.inf
     assert decay_length(0.0, m, width) == 0.0
     np.testing.assert_allclose(
@@ -135,7 +135,7 @@ def test_decay_probability_in_volume():
     two = Union([Box([0, 0, 5], [1, 1, 2]), Box([0, 0, 10], [1, 1, 2])])
     p2 = decay_probability_in_volume(two, [0, 0, 0], [0, 0, 1], 7.0)
     expected = (np.exp(-4 / 7) - np.exp(-6 / 7)) + (np.exp(-9 / 7) - np.exp(-11 / 7))
-    assert p2 == pytest.approx(expected, rel=1e-12)
+    assert p2 == pytest.approx(expected, rel=1e-12, abs=0)
 
 
 def test_geometric_acceptance_of_a_sphere():

@@ -46,7 +46,9 @@ GEOMETRY = {"l_in": 100.0, "l_out": 110.0}
 
 def test_decay_length_formula():
     # lambda = p/(m Gamma) hbar c
-    assert decay_length(0.2, 0.1, 1e-17) == pytest.approx(0.2 / (0.1 * 1e-17) * HBARC, rel=1e-15)
+    assert decay_length(0.2, 0.1, 1e-17) == pytest.approx(
+        0.2 / (0.1 * 1e-17) * HBARC, rel=1e-15, abs=0
+    )
     assert np.isinf(decay_length(0.2, 0.1, 0.0))
 
 
@@ -56,13 +58,13 @@ def test_decay_probability_long_lifetime_series():
     l_in, l_out = 100.0, 110.0
     for lam in (1e8, 1e11, 1e14):
         series = (l_out - l_in) / lam - (l_out**2 - l_in**2) / (2 * lam**2)
-        assert decay_probability(l_in, l_out, lam) == pytest.approx(series, rel=1e-12)
+        assert decay_probability(l_in, l_out, lam) == pytest.approx(series, rel=1e-12, abs=0)
     assert decay_probability(l_in, l_out, np.inf) == 0.0
 
 
 def test_decay_probability_moderate_and_short_lifetimes():
     assert decay_probability(1.0, 3.0, 2.0) == pytest.approx(
-        math.exp(-0.5) - math.exp(-1.5), rel=1e-14
+        math.exp(-0.5) - math.exp(-1.5), rel=1e-14, abs=0
     )
     assert decay_probability(0.0, 1e3, 1e-3) == pytest.approx(1.0)  # decays at once, at l = 0
     assert decay_probability(100.0, 110.0, 1e-3) == 0.0  # decays long before the detector
@@ -125,7 +127,7 @@ def test_signal_rate_formula_single_path():
     expected = (
         1e18 * 1.20 * g * 1e-6 * (5.78e-20 / 5.15e-19) * decay_probability(100.0, 110.0, lam) * 0.1
     )
-    assert rate == pytest.approx(expected, rel=1e-12)
+    assert rate == pytest.approx(expected, rel=1e-12, abs=0)
     assert signal_rate(0.0, HNL, mass=0.1, momentum=0.224, **GEOMETRY) == 0.0
 
 
@@ -151,7 +153,7 @@ def test_signal_rate_vectorized_over_masses_matches_loop():
             efficiency=[0.03, 0.11, 0.1][i],
             **GEOMETRY,
         )
-        assert vec[i] == pytest.approx(float(ref), rel=1e-14)
+        assert vec[i] == pytest.approx(float(ref), rel=1e-14, abs=0)
 
 
 def test_signal_rate_per_event_average():
@@ -164,7 +166,7 @@ def test_signal_rate_per_event_average():
     for gi, ri in zip(g, rates, strict=True):
         lam = decay_length(0.224, 0.1, 5.15e-19 * gi)
         ref = 1.20 * gi * (5.78e-20 / 5.15e-19) * mean_decay_probability(l_in, l_out, lam, w)
-        assert ri == pytest.approx(ref, rel=1e-12)
+        assert ri == pytest.approx(ref, rel=1e-12, abs=0)
     # one event per-event equals the single-path layout
     one = signal_rate(g, HNL, mass=0.1, momentum=0.224, l_in=[100.0], l_out=[110.0])
     np.testing.assert_allclose(
@@ -178,7 +180,7 @@ def test_signal_rate_per_event_average():
         * (5.78e-20 / 5.15e-19)
         * decay_probability(l_in, l_out, decay_length(p, 0.1, 5.15e-23))
     )
-    assert float(r) == pytest.approx(ref, rel=1e-12)
+    assert float(r) == pytest.approx(ref, rel=1e-12, abs=0)
 
 
 def test_signal_rate_accepts_a_callable_model():
@@ -249,7 +251,7 @@ def test_identity_recast_returns_the_published_coupling():
     rate = partial(signal_rate, scaling=SCALAR, mass=0.1, momentum=0.2145, **GEOMETRY)
     band = solve_excluded_band(rate, target, 1e-16, 1.0)
     assert band.excluded
-    assert band.lower == pytest.approx(theta**2, rel=1e-9)
+    assert band.lower == pytest.approx(theta**2, rel=1e-9, abs=0)
     # ... and with per-event path lengths and weights
     rng = np.random.default_rng(3)
     l_in = rng.uniform(98.0, 104.0, 2000)
@@ -258,7 +260,7 @@ def test_identity_recast_returns_the_published_coupling():
     kw = {"mass": 0.1, "momentum": 0.2145, "l_in": l_in, "l_out": l_out, "weights": w}
     target = float(published_limit_rate(theta, SCALAR, **kw))
     band = solve_excluded_band(partial(signal_rate, scaling=SCALAR, **kw), target, 1e-16, 1.0)
-    assert band.lower == pytest.approx(theta**2, rel=1e-9)
+    assert band.lower == pytest.approx(theta**2, rel=1e-9, abs=0)
 
 
 def test_identity_recast_on_the_short_lifetime_side():
@@ -269,7 +271,7 @@ def test_identity_recast_on_the_short_lifetime_side():
     band_probe = solve_excluded_band(rate, 1e-300, 1e-14, 1.0)
     g0 = 10 * band_probe.peak_coupling
     band = solve_excluded_band(rate, float(rate(np.array([g0]))[0]), 1e-14, 1.0)
-    assert band.upper == pytest.approx(g0, rel=1e-9)
+    assert band.upper == pytest.approx(g0, rel=1e-9, abs=0)
     assert band.lower < band.peak_coupling < band.upper
 
 
@@ -306,7 +308,7 @@ def test_lower_edge_scales_as_inverse_square_root_of_k():
     assert g1 / g100 == pytest.approx(10.0, rel=1e-5)
     # the analytic shortcut itself
     c = float(long_lifetime_rate_coefficient(HNL, **kw))
-    assert c == pytest.approx(1.20 * 5.78e-20 * 0.1 * 10.0 / 0.224 / HBARC, rel=1e-14)
+    assert c == pytest.approx(1.20 * 5.78e-20 * 0.1 * 10.0 / 0.224 / HBARC, rel=1e-14, abs=0)
     assert float(coupling_limit_from_ratio(c / target)) == pytest.approx(
         float(long_lifetime_limit(target, HNL, **kw))
     )
@@ -341,7 +343,7 @@ def test_upper_edge_follows_the_exponential(distance):
     )
     band = solve_excluded_band(rate, target, 1e-14, 1.0)
     expected = _upper_edge_short_lifetime(target, short, mass, momentum, distance)
-    assert band.upper == pytest.approx(expected, rel=1e-9)
+    assert band.upper == pytest.approx(expected, rel=1e-9, abs=0)
     # at the edge, Gamma_tot = p hbar c/(m D) * u with u = ln(B/(c D T)) + ln(u): the decay length
     # is D/u, a few percent of D.
     lam = float(decay_length(momentum, mass, short.total_width * band.upper))

@@ -16,15 +16,10 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nuportal._validation import RngLike, as_rng
 from nuportal.kinematics import rotate_z_to, unit_vectors
 
 __all__ = ["above_threshold", "smear_direction", "smear_energy"]
-
-RngLike = np.random.Generator | int | None
-
-
-def _rng(rng: RngLike) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 def _four_vectors(p4: ArrayLike, name: str = "p4") -> NDArray[np.float64]:
@@ -77,7 +72,7 @@ def smear_direction(
         raise ValueError(
             f"distribution must be 'gaussian2d' or 'half_normal', got {distribution!r}"
         )
-    gen = _rng(rng)
+    gen = as_rng(rng)
     shape = p.shape[:-1]
     if distribution == "gaussian2d":
         tx = gen.normal(0.0, sigma, shape)
@@ -140,7 +135,7 @@ def smear_energy(
     active = (e > 0) & (pmag > 0)
     e_safe = np.where(active, e, 1.0)
     rel = np.sqrt(a * a / e_safe + b * b)
-    e_new = e_safe * (1.0 + rel * _rng(rng).standard_normal(e.shape))
+    e_new = e_safe * (1.0 + rel * as_rng(rng).standard_normal(e.shape))
     e_new = np.maximum(e_new, mass)
     p_new = np.sqrt(np.clip(e_new * e_new - mass * mass, 0.0, None))
     scale = np.where(active, p_new / np.where(active, pmag, 1.0), 1.0)

@@ -21,6 +21,7 @@ from types import MappingProxyType
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nuportal._validation import positive_length
 from nuportal.detectors.geometry import Box, Intersection, Sphere, Union, Volume
 
 __all__ = [
@@ -189,13 +190,6 @@ class Detector:
 
 
 # ---------------------------------------------------------------- helpers
-def _positive(value: float, name: str) -> float:
-    v = float(value)
-    if not (np.isfinite(v) and v > 0.0):
-        raise ValueError(f"{name} must be finite and > 0 m, got {value!r}")
-    return v
-
-
 def _bnb_source(volume: Volume, distance: float, citations: tuple[str, ...]) -> Source:
     """BNB target on the -z axis through the centre of ``volume``, ``distance`` from it."""
     pos = volume.center - np.array([0.0, 0.0, distance])
@@ -259,8 +253,8 @@ def microboone(
     Detector
         Sources ``"bnb"`` (default) and ``"numi_absorber"``.
     """
-    d_abs = _positive(absorber_distance, "absorber_distance")
-    d_bnb = _positive(bnb_distance, "bnb_distance")
+    d_abs = positive_length(absorber_distance, "absorber_distance")
+    d_bnb = positive_length(bnb_distance, "bnb_distance")
     n = np.asarray(absorber_direction, dtype=float)
     if n.shape != (3,) or not np.all(np.isfinite(n)) or not np.linalg.norm(n) > 0:
         raise ValueError(
@@ -324,7 +318,7 @@ def miniboone(bnb_distance: float = 541.0) -> Detector:
     bnb_distance : float
         Distance [m] from the BNB target to the centre of the detector (default 541 m).
     """
-    d_bnb = _positive(bnb_distance, "bnb_distance")
+    d_bnb = positive_length(bnb_distance, "bnb_distance")
     tank = Sphere((0.0, 0.0, 0.0), 6.1)
     cites = (
         "MiniBooNE Collaboration, A. A. Aguilar-Arevalo et al., 'The Neutrino Flux Prediction at "
@@ -365,7 +359,7 @@ def sbnd(bnb_distance: float = 110.0) -> Detector:
         published distance, applied to the centre; the published figure does not say to which
         point of the detector it refers, a 2.5 m ambiguity).
     """
-    d_bnb = _positive(bnb_distance, "bnb_distance")
+    d_bnb = positive_length(bnb_distance, "bnb_distance")
     tpc = Box.from_bounds((-1.9915, -2.0, 0.0), (1.9915, 2.0, 5.0))
     cites = (
         "SBN Collaboration (MicroBooNE, LAr1-ND, ICARUS-WA104), 'A Proposal for a Three Detector "
@@ -407,7 +401,7 @@ def icarus(bnb_distance: float = 600.0) -> Detector:
     bnb_distance : float
         Distance [m] from the BNB target to the centre of the active volume (default 600 m).
     """
-    d_bnb = _positive(bnb_distance, "bnb_distance")
+    d_bnb = positive_length(bnb_distance, "bnb_distance")
     (x0, x1), (y0, y1), (z0, z1) = _ICARUS_X, _ICARUS_Y, _ICARUS_Z
     east = Box.from_bounds((-x1, y0, z0), (-x0, y1, z1))
     west = Box.from_bounds((x0, y0, z0), (x1, y1, z1))

@@ -31,6 +31,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nuportal._validation import positive_length
 from nuportal.kinematics import rotate_axis_angle, rotate_z_to
 
 __all__ = [
@@ -85,13 +86,6 @@ def _directions(value: ArrayLike, name: str = "directions") -> NDArray[np.float6
     return d / norm
 
 
-def _positive(value: float, name: str) -> float:
-    v = float(value)
-    if not (np.isfinite(v) and v > 0.0):
-        raise ValueError(f"{name} must be finite and > 0 m, got {value!r}")
-    return v
-
-
 def _rays(
     origins: ArrayLike, directions: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -136,6 +130,23 @@ def _quadratic_roots(
     t_lo = np.where(real, np.minimum(r1, r2), np.nan)
     t_hi = np.where(real, np.maximum(r1, r2), np.nan)
     return t_lo, t_hi, real
+
+
+def _slab(
+    o: NDArray[np.float64], d: NDArray[np.float64], half: float | NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Interval [t_lo, t_hi] of t where |o + t d| <= half, componentwise (slab method).
+
+    A ray parallel to a slab (d = 0) is inside it for all t (-inf, inf) or for none (inf, -inf).
+    """
+    parallel = d == 0.0
+    inside = np.abs(o) <= half
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        t1 = (-half - o) / d
+        t2 = (half - o) / d
+    t_lo = np.where(parallel, np.where(inside, -np.inf, np.inf), np.minimum(t1, t2))
+    t_hi = np.where(parallel, np.where(inside, np.inf, -np.inf), np.maximum(t1, t2))
+    return t_lo, t_hi
 
 
 def rotation_matrix(axis: ArrayLike, angle: float) -> NDArray[np.float64]:
@@ -281,15 +292,7 @@ class Box(Volume):
         o, d = _rays(origins, directions)
         o_loc = _apply(o - self._center, self.rotation)
         d_loc = _apply(d, self.rotation)
-        h = self.half
-        parallel = d_loc == 0.0
-        inside_slab = np.abs(o_loc) <= h
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            t1 = (-h - o_loc) / d_loc
-            t2 = (h - o_loc) / d_loc
-        # A ray parallel to a slab is inside it for all t, or for none.
-        t_lo = np.where(parallel, np.where(inside_slab, -np.inf, np.inf), np.minimum(t1, t2))
-        t_hi = np.where(parallel, np.where(inside_slab, np.inf, -np.inf), np.maximum(t1, t2))
+        t_lo, t_hi = _slab(o_loc, d_loc, self.half)
         return _finish(t_lo.max(axis=-1), t_hi.min(axis=-1))
 
     def __repr__(self) -> str:
@@ -312,7 +315,7 @@ class Sphere(Volume):
         if c.shape != (3,):
             raise ValueError(f"center must have shape (3,), got {c.shape}")
         self._center = c
-        self.radius = _positive(radius, "radius")
+        self.radius = positive_length(radius, "radius")
 
     @property
     def center(self) -> NDArray[np.float64]:
@@ -365,8 +368,8 @@ class Cylinder(Volume):
             raise ValueError(f"center and axis must have shape (3,), got {c.shape}, {a.shape}")
         self._center = c
         self.axis = a
-        self.radius = _positive(radius, "radius")
-        self.length = _positive(length, "length")
+        self.radius = positive_length(radius, "radius")
+        self.length = positive_length(length, "length")
 
     @property
     def center(self) -> NDArray[np.float64]:
@@ -405,13 +408,7 @@ class Cylinder(Volume):
         r_lo = np.where(parallel | real, r_lo, np.inf)
         r_hi = np.where(parallel | real, r_hi, -np.inf)
         # Axial slab |oz + t dz| <= half.
-        axial_parallel = dz == 0.0
-        inside_slab = np.abs(oz) <= half
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            z1 = (-half - oz) / dz
-            z2 = (half - oz) / dz
-        z_lo = np.where(axial_parallel, np.where(inside_slab, -np.inf, np.inf), np.minimum(z1, z2))
-        z_hi = np.where(axial_parallel, np.where(inside_slab, np.inf, -np.inf), np.maximum(z1, z2))
+        z_lo, z_hi = _slab(oz, dz, half)
         return _finish(np.maximum(r_lo, z_lo), np.minimum(r_hi, z_hi))
 
     def __repr__(self) -> str:
