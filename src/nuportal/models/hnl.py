@@ -22,6 +22,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nuportal import constants
+from nuportal._validation import positive_mass as _check_mass
+from nuportal._validation import scalar_or_array as _out
 from nuportal.kinematics import kallen
 from nuportal.models import hnl_hadronic as _had
 
@@ -131,21 +133,10 @@ def _f1_f2(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.floa
     return np.where(open_, f1, 0.0), np.where(open_, f2, 0.0)
 
 
-def _check_mass(mass: ArrayLike, name: str = "mass") -> NDArray[np.float64]:
-    m = np.asarray(mass, dtype=float)
-    if np.any(~np.isfinite(m)) or np.any(m <= 0.0):
-        raise ValueError(f"{name} must be finite and > 0 GeV, got {mass!r}")
-    return m
-
-
 def _check_lepton_mass(value: float, name: str) -> float:
     if not (math.isfinite(value) and value >= 0.0):
         raise ValueError(f"{name} must be finite and >= 0 GeV, got {value!r}")
     return float(value)
-
-
-def _out(a: NDArray[np.float64]) -> NDArray[np.float64] | float:
-    return float(a) if a.ndim == 0 else a
 
 
 def width_nu_ll_dirac(

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nuportal import constants
+from nuportal._validation import scalar_or_array as _out
 from nuportal.kinematics import kallen
 
 __all__ = [
@@ -114,10 +115,6 @@ def _mass_array(mass: ArrayLike) -> NDArray[np.float64]:
     if np.any(~np.isfinite(m)) or np.any(m <= 0.0):
         raise ValueError(f"mass must be finite and > 0 GeV, got {mass!r}")
     return m
-
-
-def _out(a: NDArray[np.float64]) -> NDArray[np.float64] | float:
-    return float(a) if a.ndim == 0 else a
 
 
 def width_nu_pseudoscalar(

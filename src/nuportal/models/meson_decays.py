@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nuportal import constants
+from nuportal._validation import scalar_or_array as _out
 from nuportal.kinematics import kallen
 
 __all__ = [
@@ -121,10 +122,6 @@ def _mixing(U2: ArrayLike) -> NDArray[np.float64]:
     if np.any(~np.isfinite(u)) or np.any(u < 0.0) or np.any(u > 1.0):
         raise ValueError(f"U2 (|U_l4|^2) must be finite and in [0, 1], got {U2!r}")
     return u
-
-
-def _out(a: NDArray[np.float64]) -> NDArray[np.float64] | float:
-    return float(a) if a.ndim == 0 else a
 
 
 def _require_open(m: NDArray[np.float64], meson: LeptonicMeson, ml: float, lepton: str) -> None:

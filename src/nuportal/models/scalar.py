@@ -26,6 +26,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nuportal import constants
+from nuportal._validation import positive_mass as _check_mass
+from nuportal._validation import scalar_or_array as _out
 from nuportal.kinematics import kallen
 
 __all__ = [
@@ -51,17 +53,6 @@ IM_LAMBDA_T: float = 0.826**2 * 0.22501**5 * 0.3523
 _SERIES_N = 24
 # arcsin^2(sqrt(tau)) = sum_n c_n tau^n, c_n = 2^(2n-1) / (n^2 binom(2n, n)).
 _C = np.array([2.0 ** (2 * n - 1) / (n * n * math.comb(2 * n, n)) for n in range(1, _SERIES_N + 1)])
-
-
-def _out(a: NDArray[np.float64]) -> NDArray[np.float64] | float:
-    return float(a) if a.ndim == 0 else a
-
-
-def _check_mass(mass: ArrayLike, name: str = "mass") -> NDArray[np.float64]:
-    m = np.asarray(mass, dtype=float)
-    if np.any(~np.isfinite(m)) or np.any(m <= 0.0):
-        raise ValueError(f"{name} must be finite and > 0 GeV, got {mass!r}")
-    return m
 
 
 def _check_theta(theta: ArrayLike) -> NDArray[np.float64]:
