@@ -7,11 +7,12 @@ inference. The public API:
 * detectors: :func:`get_detector`, :func:`list_detectors`
 * event generation: :func:`generate` (weighted events as a DataFrame), :mod:`nuportal.io`
 * recasting: :func:`nuportal.recast.microboone_kdar`
+* parameter scans: :func:`nuportal.scan.scan` (local processes or dask, resumable)
 """
 
 __version__ = "0.1.0"
 
-from nuportal import io, plotting, recast
+from nuportal import io, plotting, recast, scan
 from nuportal.detectors import get_detector, list_detectors
 from nuportal.generation.pipeline import generate
 from nuportal.models import HeavyNeutralLepton, HiggsPortalScalar
@@ -26,4 +27,5 @@ __all__ = [
     "list_detectors",
     "plotting",
     "recast",
+    "scan",
 ]
