@@ -26,6 +26,7 @@ from nuportal._validation import positive_mass as _check_mass
 from nuportal._validation import scalar_or_array as _out
 from nuportal.kinematics import kallen
 from nuportal.models import hnl_hadronic as _had
+from nuportal.models.decaying import DecayingParticle
 
 __all__ = [
     "HNL_MAX_MASS",
@@ -252,7 +253,7 @@ def _check_unit_interval(value: ArrayLike, name: str) -> float:
     return v
 
 
-class HeavyNeutralLepton:
+class HeavyNeutralLepton(DecayingParticle):
     """A heavy neutral lepton N of mass up to 1 GeV mixing with the active neutrinos.
 
     Parameters
@@ -294,6 +295,8 @@ class HeavyNeutralLepton:
     Closed channels have width 0; all keys are always present. Channels with a tau lepton are
     closed below 1 GeV.
     """
+
+    _zero_coupling_message = "branching ratios are undefined: all mixings U2_e, U2_mu, U2_tau are 0"
 
     def __init__(
         self,
@@ -436,59 +439,3 @@ class HeavyNeutralLepton:
                     _had.width_lepton_vector(m, lep[a], v.mass, v.decay_constant, v.ckm, g_fermi=gf)
                 )
         return {k: self._factor * np.broadcast_to(v, m.shape).astype(float) for k, v in w.items()}
-
-    @property
-    def channels(self) -> tuple[str, ...]:
-        """Names of all decay channels (keys of :meth:`partial_widths`)."""
-        return tuple(self._widths)
-
-    def partial_widths(self) -> dict[str, NDArray[np.float64] | float]:
-        """Partial widths {channel: Gamma [GeV]}; see the class docstring for channel names."""
-        return {k: _out(v.copy()) for k, v in self._widths.items()}
-
-    @property
-    def total_width(self) -> NDArray[np.float64] | float:
-        """Total width [GeV] (sum over :meth:`partial_widths`)."""
-        return _out(np.sum(list(self._widths.values()), axis=0))
-
-    def branching_ratios(self) -> dict[str, NDArray[np.float64] | float]:
-        """Branching ratios {channel: Br}; raise ValueError if all mixings are zero."""
-        total = np.asarray(self.total_width)
-        if np.any(total <= 0.0):
-            raise ValueError(
-                "branching ratios are undefined: all mixings U2_e, U2_mu, U2_tau are 0"
-            )
-        return {k: _out(v / total) for k, v in self._widths.items()}
-
-    def branching_ratio(self, channel: str) -> NDArray[np.float64] | float:
-        """Branching ratio of one channel (a key of :meth:`partial_widths`)."""
-        if channel not in self._widths:
-            raise ValueError(f"unknown channel {channel!r}; known channels: {list(self._widths)}")
-        return self.branching_ratios()[channel]
-
-    @property
-    def lifetime(self) -> NDArray[np.float64] | float:
-        """Proper lifetime tau = hbar / Gamma_tot [s] (inf if all mixings vanish)."""
-        total = np.asarray(self.total_width)
-        with np.errstate(divide="ignore"):
-            return _out(
-                np.where(total > 0.0, constants.HBAR / np.where(total > 0, total, 1.0), np.inf)
-            )
-
-    @property
-    def ctau(self) -> NDArray[np.float64] | float:
-        """c tau = hbar c / Gamma_tot [m]."""
-        return _out(np.asarray(self.lifetime) * constants.SPEED_OF_LIGHT)
-
-    def decay_length(self, momentum: ArrayLike) -> NDArray[np.float64] | float:
-        """Mean lab-frame decay length beta gamma c tau = c tau p / m [m].
-
-        Parameters
-        ----------
-        momentum : float or array_like
-            N momentum |p| [GeV], finite and >= 0; broadcasts against the mass.
-        """
-        p = np.asarray(momentum, dtype=float)
-        if np.any(~np.isfinite(p)) or np.any(p < 0.0):
-            raise ValueError(f"momentum must be finite and >= 0 GeV, got {momentum!r}")
-        return _out(np.asarray(self.ctau) * p / self._mass)

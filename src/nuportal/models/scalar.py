@@ -29,6 +29,7 @@ from nuportal import constants
 from nuportal._validation import positive_mass as _check_mass
 from nuportal._validation import scalar_or_array as _out
 from nuportal.kinematics import kallen
+from nuportal.models.decaying import DecayingParticle
 
 __all__ = [
     "IM_LAMBDA_T",
@@ -176,7 +177,7 @@ def width_scalar_pions(
     return _out(np.where(beta2 > 0.0, w, 0.0))
 
 
-class HiggsPortalScalar:
+class HiggsPortalScalar(DecayingParticle):
     """Higgs-portal scalar S with mass m_S and Higgs mixing angle theta.
 
     Parameters
@@ -192,6 +193,8 @@ class HiggsPortalScalar:
     Channels (keys of :meth:`partial_widths`): ``"e+ e-"``, ``"mu+ mu-"``, ``"gamma gamma"``,
     ``"pi+ pi-"``, ``"pi0 pi0"``. All keys are always present; closed channels have width 0.
     """
+
+    _zero_coupling_message = "branching ratios are undefined for theta = 0"
 
     def __init__(self, mass: ArrayLike, theta: float, *, vev: float = constants.HIGGS_VEV) -> None:
         m = _check_mass(mass)
@@ -234,52 +237,6 @@ class HiggsPortalScalar:
     def vev(self) -> float:
         """Higgs vacuum expectation value [GeV]."""
         return self._vev
-
-    @property
-    def channels(self) -> tuple[str, ...]:
-        """Names of the decay channels."""
-        return tuple(self._widths)
-
-    def partial_widths(self) -> dict[str, NDArray[np.float64] | float]:
-        """{channel: Gamma [GeV]}."""
-        return {k: _out(v.copy()) for k, v in self._widths.items()}
-
-    @property
-    def total_width(self) -> NDArray[np.float64] | float:
-        """Total width [GeV]."""
-        return _out(np.sum(list(self._widths.values()), axis=0))
-
-    def branching_ratios(self) -> dict[str, NDArray[np.float64] | float]:
-        """{channel: Br}; ValueError if theta = 0 (undefined)."""
-        total = np.asarray(self.total_width)
-        if np.any(total <= 0.0):
-            raise ValueError("branching ratios are undefined for theta = 0")
-        return {k: _out(v / total) for k, v in self._widths.items()}
-
-    def branching_ratio(self, channel: str) -> NDArray[np.float64] | float:
-        """Branching ratio of one channel (a key of :meth:`partial_widths`)."""
-        if channel not in self._widths:
-            raise ValueError(f"unknown channel {channel!r}; known channels: {list(self._widths)}")
-        return self.branching_ratios()[channel]
-
-    @property
-    def lifetime(self) -> NDArray[np.float64] | float:
-        """Proper lifetime hbar / Gamma_tot [s] (inf for theta = 0)."""
-        total = np.asarray(self.total_width)
-        safe = np.where(total > 0.0, total, 1.0)
-        return _out(np.where(total > 0.0, constants.HBAR / safe, np.inf))
-
-    @property
-    def ctau(self) -> NDArray[np.float64] | float:
-        """c tau [m]."""
-        return _out(np.asarray(self.lifetime) * constants.SPEED_OF_LIGHT)
-
-    def decay_length(self, momentum: ArrayLike) -> NDArray[np.float64] | float:
-        """Mean lab decay length c tau p / m [m] for momentum p [GeV] (array in, array out)."""
-        p = np.asarray(momentum, dtype=float)
-        if np.any(~np.isfinite(p)) or np.any(p < 0.0):
-            raise ValueError(f"momentum must be finite and >= 0 GeV, got {momentum!r}")
-        return _out(np.asarray(self.ctau) * p / self._mass)
 
 
 # ------------------------------------------------------------------------ production in kaon decays
