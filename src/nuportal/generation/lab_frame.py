@@ -130,13 +130,11 @@ def decays_in_volume(
     daughters = [(names[1], decays.lepton_minus), (names[2], decays.lepton_plus)]
     if decays.nu is not None:
         daughters.insert(0, (names[0], decays.nu))
-    for name, rest in daughters:
-        lab = boost(rotate_z_to(rest, directions), beta)
-        columns |= four_vector_columns(name, lab)
-        if name == names[1]:
-            lm = lab
-        elif name == names[2]:
-            lp = lab
+    # all daughters at once: the rotation and the boost of each event are computed once
+    lab = boost(rotate_z_to(np.stack([rest for _, rest in daughters]), directions), beta)
+    for (name, _), p4 in zip(daughters, lab, strict=True):
+        columns |= four_vector_columns(name, p4)
+    lm, lp = lab[-2], lab[-1]
     columns["opening_angle_deg"] = np.degrees(np.arccos(cos_angle(lm, lp)))
     columns["angle_to_beam_deg"] = np.degrees(np.arccos(cos_angle(lm + lp, directions)))
     return columns
