@@ -24,6 +24,11 @@ recast_app = typer.Typer(
     help="Recast published searches into limits on other models.", no_args_is_help=True
 )
 app.add_typer(recast_app, name="recast")
+oscillation_app = typer.Typer(
+    help="Sterile-neutrino (3+1) fits to LSND and MiniBooNE, and predictions at detectors.",
+    no_args_is_help=True,
+)
+app.add_typer(oscillation_app, name="oscillation")
 
 
 class ModelName(str, Enum):
@@ -394,6 +399,90 @@ def _read_points(path: Path) -> list[dict]:
     if table.empty:
         raise ValueError(f"{path} holds no points")
     return table.to_dict("records")
+
+
+@oscillation_app.command("fit")
+def oscillation_fit(
+    experiment: Annotated[str, typer.Option(help="miniboone, lsnd or joint.")] = "miniboone",
+    mode: Annotated[
+        str, typer.Option(help="MiniBooNE beam mode: nu, nubar or combined.")
+    ] = "combined",
+    n_sin2: Annotated[int, typer.Option(help="Grid points in sin^2 2theta (1e-4..1, log).")] = 100,
+    n_dm2: Annotated[int, typer.Option(help="Grid points in dm^2 (1e-2..1e2 eV^2, log).")] = 100,
+    out: Annotated[Path, typer.Option(help="Surface table (.parquet or .csv).")] = Path(
+        "surface.parquet"
+    ),
+    plot: Annotated[Path | None, typer.Option(help="Draw the allowed regions to this PNG.")] = None,
+) -> None:
+    """Fit a 3+1 model on a (sin^2 2theta, dm^2) grid: the surface, best fit and regions."""
+    import numpy as np
+
+    from nuportal.stats.oscillation_fit import fit_surface
+
+    _check_writable(out)
+    _check_writable(plot)
+    if n_sin2 < 2 or n_dm2 < 2:
+        _fail(f"--n-sin2 and --n-dm2 must be >= 2, got {n_sin2} and {n_dm2}")
+    try:
+        table = fit_surface(
+            experiment, mode, np.geomspace(1e-4, 1.0, n_sin2), np.geomspace(1e-2, 1e2, n_dm2)
+        )
+    except ValueError as exc:
+        _fail(str(exc))
+    if out.suffix == ".csv":
+        table.to_csv(out, index=False, float_format="%.8g")
+    else:
+        table.to_parquet(out)
+    best = table.attrs["best_fit"]
+    stat = table.attrs["statistic"]
+    typer.echo(
+        f"{experiment}: best fit dm2 = {best['dm2_eV2']:.4g} eV^2, sin^2 2theta = "
+        f"{best['sin2_2theta']:.4g}, {stat} = {best[stat]:.4g}; wrote {len(table)} points to {out}"
+    )
+    if plot is not None:
+        from nuportal.plotting import plot_oscillation_regions
+
+        plot_oscillation_regions(table, plot)
+        typer.echo(f"wrote {plot}")
+
+
+@oscillation_app.command("predict")
+def oscillation_predict(
+    dm2: Annotated[float, typer.Option(help="Delta m^2_41 [eV^2].")],
+    sin2_2theta: Annotated[float, typer.Option(help="Amplitude of the channel, in [0, 1].")],
+    detector: Annotated[
+        str, typer.Option(help="sbnd, microboone, miniboone, dune_nd or nova_nd.")
+    ] = "sbnd",
+    channel: Annotated[
+        str, typer.Option(help="numu_to_nue, numu_disappearance, nue_disappearance (or ...bar).")
+    ] = "numu_to_nue",
+    out: Annotated[Path | None, typer.Option(help="Also write the table (.csv).")] = None,
+) -> None:
+    """Oscillated / unoscillated spectrum at a detector for one 3+1 point."""
+    import pandas as pd
+
+    from nuportal.inference.near_detector import oscillated_spectrum
+
+    _check_writable(out)
+    try:
+        spec = oscillated_spectrum(detector, channel, sin2_2theta, dm2)
+    except ValueError as exc:
+        _fail(str(exc))
+    edges = spec.E_edges_GeV
+    table = pd.DataFrame(
+        {
+            "E_low_GeV": edges[:-1],
+            "E_high_GeV": edges[1:],
+            "unoscillated_per_cm2_POT": spec.unoscillated,
+            "oscillated_per_cm2_POT": spec.oscillated,
+            "ratio": spec.ratio,
+        }
+    )
+    typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    typer.echo(f"total ratio at {detector} ({channel}): {spec.total_ratio:.5g}")
+    if out is not None:
+        table.to_csv(out, index=False, float_format="%.8g")
+        typer.echo(f"wrote {out}")
 
 
 def main() -> None:

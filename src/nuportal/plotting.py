@@ -16,7 +16,7 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["plot_events", "plot_recast"]
+__all__ = ["plot_events", "plot_oscillation_regions", "plot_recast"]
 
 
 def _pyplot():
@@ -188,6 +188,50 @@ def plot_recast(
     ax_ref.set_ylabel(reference_label)
     ax_ref.set_title("input: Higgs-portal scalar limit (arXiv:2106.00568)", fontsize=10)
     ax_ref.grid(True, which="both", alpha=0.2)
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def plot_oscillation_regions(
+    table: pd.DataFrame, path: str | Path | None = None, title: str | None = None
+) -> Figure:
+    """Allowed regions in the (sin^2 2theta, dm^2) plane from a fit surface.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`nuportal.stats.oscillation_fit.fit_surface` (a full dm2-major grid with
+        a ``delta`` column and ``attrs["levels"]`` / ``attrs["best_fit"]``).
+    path : str or Path, optional
+        Where to save a PNG.
+    title : str, optional
+        Figure title (default: the experiment and mode).
+    """
+    plt = _pyplot()
+    s = np.unique(table["sin2_2theta"].to_numpy())
+    d = np.unique(table["dm2_eV2"].to_numpy())
+    delta = table["delta"].to_numpy().reshape(len(d), len(s))
+    levels = table.attrs.get("levels", {"1sigma": 2.30, "90%": 4.61, "99%": 9.21, "3sigma": 11.83})
+    names, values = list(levels), list(levels.values())
+    fig, ax = plt.subplots(figsize=(6.5, 5.5), constrained_layout=True)
+    colors = ["#1b4f72", "#2e86c1", "#85c1e9", "#d6eaf8"]
+    ax.contourf(s, d, delta, levels=[0.0, *values], colors=colors[: len(values)])
+    ax.contour(s, d, delta, levels=values, colors="k", linewidths=0.5)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colors[: len(values)]]
+    best = table.attrs.get("best_fit")
+    if best:
+        (marker,) = ax.plot(best["sin2_2theta"], best["dm2_eV2"], "r*", ms=12)
+        handles.append(marker)
+        names = [*names, "best fit"]
+    ax.legend(handles, names, loc="lower left", fontsize=9)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("sin^2 2theta_mue")
+    ax.set_ylabel("Delta m^2_41 [eV^2]")
+    exp, mode = table.attrs.get("experiment", ""), table.attrs.get("mode")
+    ax.set_title(title or f"{exp}{f' ({mode})' if mode else ''}: allowed regions (Wilks, 2 dof)")
+    ax.grid(True, which="both", alpha=0.2)
     if path is not None:
         fig.savefig(path, dpi=120)
     return fig
