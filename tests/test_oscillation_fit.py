@@ -78,3 +78,15 @@ def test_cli_bad_input_is_one_line(args, words):
     assert r.returncode == 2
     assert r.stderr.startswith("nuportal: error:") and words in r.stderr
     assert r.stderr.count("\n") == 1
+
+
+def test_cli_feldman_cousins_columns(tmp_path):
+    out = tmp_path / "fc.csv"
+    r = _cli(
+        "fit", "--experiment", "lsnd", "--n-sin2", "4", "--n-dm2", "3", "--fc-toys", "50",
+        "--workers", "1", "--out", str(out),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    table = pd.read_csv(out)
+    assert {"delta_critical_fc90", "inside_fc90"} <= set(table.columns)
+    assert (table["delta_critical_fc90"] >= 0).all()

@@ -413,6 +413,20 @@ def oscillation_fit(
         "surface.parquet"
     ),
     plot: Annotated[Path | None, typer.Option(help="Draw the allowed regions to this PNG.")] = None,
+    fc_toys: Annotated[
+        int,
+        typer.Option(
+            help="Feldman-Cousins pseudo-experiments per grid point for the 90% CL region (0: Wilks only)."
+        ),
+    ] = 0,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Local worker processes for Feldman-Cousins (default: all cores)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run Feldman-Cousins on this dask scheduler (tcp://HOST:PORT)."),
+    ] = None,
 ) -> None:
     """Fit a 3+1 model on a (sin^2 2theta, dm^2) grid: the surface, best fit and regions."""
     import numpy as np
@@ -423,10 +437,21 @@ def oscillation_fit(
     _check_writable(plot)
     if n_sin2 < 2 or n_dm2 < 2:
         _fail(f"--n-sin2 and --n-dm2 must be >= 2, got {n_sin2} and {n_dm2}")
+    if fc_toys < 0 or (fc_toys and experiment == "joint"):
+        _fail("--fc-toys must be >= 0 and is available for --experiment miniboone or lsnd")
+    s_grid, d_grid = np.geomspace(1e-4, 1.0, n_sin2), np.geomspace(1e-2, 1e2, n_dm2)
     try:
-        table = fit_surface(
-            experiment, mode, np.geomspace(1e-4, 1.0, n_sin2), np.geomspace(1e-2, 1e2, n_dm2)
-        )
+        table = fit_surface(experiment, mode, s_grid, d_grid)
+        if fc_toys:
+            from nuportal.scan import make_executor
+            from nuportal.stats.feldman_cousins import feldman_cousins
+
+            with make_executor(workers, scheduler) as (executor, _):
+                fc = feldman_cousins(
+                    experiment, s_grid, d_grid, mode, fc_toys, 0.9, executor=executor
+                )
+            table["delta_critical_fc90"] = fc["delta_critical"].to_numpy()
+            table["inside_fc90"] = fc["inside"].to_numpy()
     except ValueError as exc:
         _fail(str(exc))
     if out.suffix == ".csv":

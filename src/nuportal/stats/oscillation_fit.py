@@ -5,7 +5,8 @@
 * joint: the sum of the two (independent data sets), -2 ln L_MB + chi^2_LSND.
 
 Regions use Wilks' theorem for two parameters (Delta = 2.30, 4.61, 9.21, 11.83 for 1 sigma,
-90 %, 99 %, 3 sigma). Feldman-Cousins pseudo-experiments are not implemented yet.
+90 %, 99 %, 3 sigma); Feldman-Cousins critical values from pseudo-experiments are in
+:mod:`nuportal.stats.feldman_cousins`.
 """
 
 from __future__ import annotations
