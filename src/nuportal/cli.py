@@ -6,6 +6,7 @@ standard error and exit status 2, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -371,6 +372,12 @@ def scan_command(
             "again to resume",
             err=True,
         )
+        # Every finished point is on disk (written atomically) and the workers are stopped.
+        # During interpreter shutdown the stopped pool's feeder thread may still print a
+        # traceback about its closed pipe: the message above is the last word on stderr.
+        sys.stderr.flush()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stderr.fileno())
         raise typer.Exit(code=143 if received else 130) from None
     finally:
         if in_main:
