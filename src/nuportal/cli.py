@@ -60,6 +60,15 @@ class Convention(str, Enum):
     kelly_machado = "kelly-machado"
 
 
+#: --workers / --scheduler, shared by every command that runs its loop through an executor.
+WorkersOption = Annotated[
+    int | None, typer.Option(help="Local worker processes (default: all cores; 1: no pool).")
+]
+SchedulerOption = Annotated[
+    str | None, typer.Option(help="Run on this dask scheduler instead (tcp://HOST:PORT).")
+]
+
+
 def _fail(message: str) -> None:
     typer.echo(f"nuportal: error: {message}", err=True)
     raise typer.Exit(code=2)
@@ -206,14 +215,8 @@ def recast_microboone_kdar(
     plot: Annotated[
         Path | None, typer.Option(help="Also draw the standard figure to this PNG.")
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Local worker processes (default: all cores; 1: no pool)."),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Run on this dask scheduler instead (tcp://HOST:PORT)."),
-    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Recast MicroBooNE's Higgs-portal scalar KDAR search (arXiv:2106.00568) into HNL limits."""
     from nuportal import recast
@@ -298,14 +301,8 @@ def scan_command(
     seed: Annotated[
         int, typer.Option(help="Scan seed; each point is seeded from it and its parameters.")
     ] = 1,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Local worker processes (default: all cores; 1: no pool)."),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Run on this dask scheduler instead (tcp://HOST:PORT)."),
-    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     retry_failed: Annotated[
         bool,
         typer.Option("--retry-failed", help="Run again the points that failed in an earlier run."),
@@ -426,14 +423,8 @@ def oscillation_fit(
             help="Feldman-Cousins pseudo-experiments per grid point for the 90% CL region (0: Wilks only)."
         ),
     ] = 0,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Local worker processes for Feldman-Cousins (default: all cores)."),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Run Feldman-Cousins on this dask scheduler (tcp://HOST:PORT)."),
-    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Fit a 3+1 model on a (sin^2 2theta, dm^2) grid: the surface, best fit and regions."""
     import numpy as np
