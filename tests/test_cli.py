@@ -219,3 +219,22 @@ def test_recast_reads_a_user_table_and_rejects_a_malformed_one(tmp_path):
     shipped, user = pd.read_csv(out1), pd.read_csv(out2)
     ratio = user.U2_lower_long_lifetime / shipped.U2_lower_long_lifetime
     assert ratio.to_numpy() == pytest.approx([4.0, 4.0], rel=5e-3)
+
+
+def test_generate_hepmc3_has_the_parent_and_the_daughters(tmp_path):
+    pyhepmc = pytest.importorskip("pyhepmc")  # a test extra: installed in CI
+    out, ref = tmp_path / "e.hepmc3", tmp_path / "e.parquet"
+    for path in (out, ref):
+        result = _invoke("generate", "--n", "50", "--seed", "4", "--out", str(path))
+        assert result.exit_code == 0, result.output
+    events = nuportal.io.read_events(ref)
+    with pyhepmc.open(out) as f:
+        first = f.read()
+    pids = sorted(p.pid for p in first.particles)
+    assert pids == sorted([9900012, 14, 11, -11])  # N (status 2) -> nu_mu e- e+
+    parent = next(p for p in first.particles if p.pid == 9900012)
+    assert parent.status == 2
+    assert parent.momentum.e == pytest.approx(events["parent_E"].iloc[0], rel=1e-12)
+    electron = next(p for p in first.particles if p.pid == 11)
+    assert electron.momentum.px == pytest.approx(events["e_minus_px"].iloc[0], rel=1e-12)
+    assert first.weights[0] == pytest.approx(events["weight"].iloc[0], rel=1e-12)

@@ -135,7 +135,15 @@ def generate(
             seed=seed,
             progress=sys.stderr.isatty(),
         )
-        nuportal.io.write_events(events, out, metadata=events.attrs.get("metadata"))
+        # PDG Monte Carlo numbers of the decaying particle in HepMC3 files: 9900012 for a heavy
+        # neutral lepton (the convention of the HeavyN UFO models, arXiv:1411.7305) and 54 for a
+        # spin-0 mediator (PDG Monte Carlo numbering scheme, "dark sector" codes 51-60)
+        nuportal.io.write_events(
+            events,
+            out,
+            metadata=events.attrs.get("metadata"),
+            parent_pdg=9900012 if model == ModelName.hnl else 54,
+        )
     except ValueError as exc:
         _fail(str(exc))
     total = events["weight"].sum()

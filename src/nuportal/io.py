@@ -273,6 +273,10 @@ def _write_hepmc3(
 ) -> None:
     hep = _import_pyhepmc()
     names, reco_names = _particles([str(c) for c in df.columns])
+    # the decaying parent is the incoming particle of the vertex, not a final-state particle
+    has_parent = "parent" in names
+    names = [n for n in names if n != "parent"]
+    reco_names = [n for n in reco_names if n != "parent"]
     suffix = ""
     if momenta == "reco":
         names, suffix = reco_names, "_reco"
@@ -289,6 +293,8 @@ def _write_hepmc3(
         axis=1,
     )  # (N, particles, 4)
     vertex_mm = df[list(VERTEX_COLUMNS)].to_numpy(dtype=float) * 1e3
+    if has_parent:
+        parent_p4 = df[[f"parent_{c}" for c in _COMPONENTS]].to_numpy(dtype=float)
     weight = df["weight"].to_numpy(dtype=float)
 
     run = hep.GenRunInfo()
@@ -305,7 +311,7 @@ def _write_hepmc3(
             ev.run_info = run
             ev.event_number = i
             present = np.all(np.isfinite(p4[i]), axis=1)
-            total = p4[i][present].sum(axis=0)
+            total = parent_p4[i] if has_parent else p4[i][present].sum(axis=0)
             vtx = hep.GenVertex(hep.FourVector(*vertex_mm[i], 0.0))
             parent = hep.GenParticle(hep.FourVector(*total[1:], total[0]), int(parent_pdg), 2)
             vtx.add_particle_in(parent)
