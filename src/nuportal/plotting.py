@@ -79,28 +79,12 @@ def plot_events(events: pd.DataFrame, path: str | Path | None = None) -> Figure:
     ax.legend(fontsize=8)
 
     ax = axes[0, 1]
-    for col, label, ls in (
-        ("opening_angle_deg", "true", "-"),
-        ("opening_angle_deg_reco", "reco", "--"),
-    ):
-        if col in events.columns:
-            ax.hist(
-                events[col], bins=60, range=(0, 180), weights=w, histtype="step", ls=ls, label=label
-            )
+    _angle_histograms(ax, events, w, "opening_angle_deg")
     ax.set_xlabel("opening angle of the lepton pair [deg]")
-    ax.legend(fontsize=8)
 
     ax = axes[1, 0]
-    for col, label, ls in (
-        ("angle_to_beam_deg", "true", "-"),
-        ("angle_to_beam_deg_reco", "reco", "--"),
-    ):
-        if col in events.columns:
-            ax.hist(
-                events[col], bins=60, range=(0, 180), weights=w, histtype="step", ls=ls, label=label
-            )
+    _angle_histograms(ax, events, w, "angle_to_beam_deg")
     ax.set_xlabel("angle of the lepton pair to the beam [deg]")
-    ax.legend(fontsize=8)
 
     ax = axes[1, 1]
     if "decay_distance_m" in events.columns:
