@@ -78,6 +78,7 @@ CKM_VTS: float = 41.5e-3
 #: (~0.3 s). Other names fall back to :meth:`particle.Particle.from_name`.
 _PDG_IDS: dict[str, int] = {
     "e-": 11,
+    "p": 2212,
     "mu-": 13,
     "tau-": 15,
     "pi+": 211,
