@@ -83,7 +83,7 @@ def ledger_energy(species: ArrayLike, energy: ArrayLike) -> NDArray[np.float64]:
     """
     species = np.asarray(species)
     energy = np.asarray(energy, dtype=float)
-    offset = np.where(species == Species.ELECTRON, -M_E, np.where(species == Species.POSITRON, M_E, 0.0))
+    offset = np.select([species == Species.ELECTRON, species == Species.POSITRON], [-M_E, M_E], 0.0)
     return energy + offset
 
 
