@@ -3,10 +3,12 @@
 The pipeline (DESIGN.md): source -> production -> propagation -> detection -> response ->
 inference. The public API:
 
-* models: :class:`HeavyNeutralLepton`, :class:`HiggsPortalScalar`
+* models: :class:`HeavyNeutralLepton`, :class:`HiggsPortalScalar`, :class:`DarkPhoton`
 * detectors: :func:`get_detector`, :func:`list_detectors`
 * event generation: :func:`generate` (weighted events as a DataFrame), :mod:`nuportal.io`
 * recasting: :func:`nuportal.recast.microboone_kdar`
+* electromagnetic showers and their dark photons: :func:`simulate_showers`,
+  :func:`dark_photon_flux` (:mod:`nuportal.sources.shower`)
 * parameter scans: :func:`nuportal.scan.scan` (local processes or dask, resumable)
 """
 
@@ -15,12 +17,15 @@ __version__ = "0.1.0"
 from nuportal import io, plotting, recast, scan
 from nuportal.detectors import get_detector, list_detectors
 from nuportal.generation.pipeline import generate
-from nuportal.models import HeavyNeutralLepton, HiggsPortalScalar
+from nuportal.models import DarkPhoton, HeavyNeutralLepton, HiggsPortalScalar
+from nuportal.sources.shower import dark_photon_flux, simulate_showers
 
 __all__ = [
+    "DarkPhoton",
     "HeavyNeutralLepton",
     "HiggsPortalScalar",
     "__version__",
+    "dark_photon_flux",
     "generate",
     "get_detector",
     "io",
@@ -28,4 +33,5 @@ __all__ = [
     "plotting",
     "recast",
     "scan",
+    "simulate_showers",
 ]

@@ -14,6 +14,9 @@ from typing import Annotated
 
 import typer
 
+from nuportal import cli_shower
+from nuportal._cli_util import check_writable, fail
+
 app = typer.Typer(
     name="nuportal",
     help="New-physics phenomenology at accelerator neutrino facilities.",
@@ -30,6 +33,8 @@ oscillation_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(oscillation_app, name="oscillation")
+app.command("shower")(cli_shower.shower)
+app.command("dark-flux")(cli_shower.dark_flux)
 
 
 class ModelName(str, Enum):
@@ -69,27 +74,6 @@ SchedulerOption = Annotated[
 ]
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"nuportal: error: {message}", err=True)
-    raise typer.Exit(code=2)
-
-
-def _check_writable(path: Path | None) -> None:
-    if path is None:
-        return
-    parent = path.expanduser().resolve().parent
-    if not parent.is_dir():
-        _fail(f"cannot write {path}: directory {parent} does not exist")
-    existed = path.exists()
-    try:
-        with open(path, "ab"):
-            pass
-    except OSError as exc:
-        _fail(f"cannot write {path}: {exc.strerror}")
-    if not existed:  # only a probe: leave nothing behind if the command fails later
-        path.unlink(missing_ok=True)
-
-
 @app.command()
 def generate(
     model: Annotated[
@@ -119,7 +103,7 @@ def generate(
     """Generate weighted events of a new particle decaying inside a detector."""
     import nuportal
 
-    _check_writable(out)
+    check_writable(out)
     try:
         nuportal.io._format(out)  # an unknown suffix fails now, not after the generation
         events = nuportal.generate(
@@ -145,7 +129,7 @@ def generate(
             parent_pdg=9900012 if model == ModelName.hnl else 54,
         )
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     total = events["weight"].sum()
     sel = events.loc[events["selected"], "weight"].sum() if "selected" in events else float("nan")
     typer.echo(
@@ -156,22 +140,37 @@ def generate(
 
 @app.command()
 def plot(
-    events_file: Annotated[Path, typer.Argument(help="Event file written by `nuportal generate`.")],
+    events_file: Annotated[
+        Path,
+        typer.Argument(
+            help="File written by `nuportal generate`, `nuportal shower` or `nuportal dark-flux`."
+        ),
+    ],
     out: Annotated[
         Path | None, typer.Option(help="PNG to write (default: beside the input).")
     ] = None,
 ) -> None:
-    """Draw the standard distributions of an event file to PNG."""
+    """Draw the standard distributions of an event, shower or dark-photon file to PNG."""
     from nuportal import io
-    from nuportal.plotting import plot_events
+    from nuportal.plotting import plot_dark_photons, plot_events, plot_shower
 
     out = out or events_file.with_suffix(".png")
-    _check_writable(out)
+    check_writable(out)
     try:
-        events = io.read_events(events_file)
-        plot_events(events, out)
+        table = io.read_events(events_file, required=())
+        kind = table.attrs["metadata"].get("kind")
+        if kind == "shower":
+            plot_shower(table.attrs["metadata"], out)
+        elif kind == "dark_flux":
+            plot_dark_photons(table, out)
+        else:
+            try:
+                io.validate_events(table)
+            except io.EventFileError as exc:
+                raise io.EventFileError(f"{str(events_file)!r}: {exc}") from None
+            plot_events(table, out)
     except (ValueError, OSError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"wrote {out}")
 
 
@@ -230,12 +229,12 @@ def recast_microboone_kdar(
     from nuportal import recast
     from nuportal.scan import InlineExecutor, make_executor
 
-    _check_writable(out)
-    _check_writable(plot)
+    check_writable(out)
+    check_writable(plot)
     try:
         mass_list = None if masses is None else [float(m) for m in masses.split(",") if m.strip()]
     except ValueError:
-        _fail(f"--masses must be comma-separated numbers in GeV, got {masses!r}")
+        fail(f"--masses must be comma-separated numbers in GeV, got {masses!r}")
     try:
         with make_executor(workers, scheduler) as (executor, _):
             limits = recast.microboone_kdar(
@@ -252,7 +251,7 @@ def recast_microboone_kdar(
                 progress=sys.stderr.isatty(),
             )
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if out.suffix == ".parquet":
         limits.to_parquet(out)
     else:
@@ -344,7 +343,7 @@ def scan_command(
                 raise ValueError("give --grid or --points, not both")
             point_list = _read_points(points)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
     received: list[int] = []
 
@@ -367,7 +366,7 @@ def scan_command(
             retry_failed=retry_failed,
         )
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except scan_api.ScanAborted as exc:
         typer.echo(f"nuportal: error: {exc}", err=True)
         raise typer.Exit(code=1) from None
@@ -439,12 +438,12 @@ def oscillation_fit(
 
     from nuportal.stats.oscillation_fit import fit_surface
 
-    _check_writable(out)
-    _check_writable(plot)
+    check_writable(out)
+    check_writable(plot)
     if n_sin2 < 2 or n_dm2 < 2:
-        _fail(f"--n-sin2 and --n-dm2 must be >= 2, got {n_sin2} and {n_dm2}")
+        fail(f"--n-sin2 and --n-dm2 must be >= 2, got {n_sin2} and {n_dm2}")
     if fc_toys < 0 or (fc_toys and experiment == "joint"):
-        _fail("--fc-toys must be >= 0 and is available for --experiment miniboone or lsnd")
+        fail("--fc-toys must be >= 0 and is available for --experiment miniboone or lsnd")
     s_grid, d_grid = np.geomspace(1e-4, 1.0, n_sin2), np.geomspace(1e-2, 1e2, n_dm2)
     try:
         table = fit_surface(experiment, mode, s_grid, d_grid)
@@ -459,7 +458,7 @@ def oscillation_fit(
             table["delta_critical_fc90"] = fc["delta_critical"].to_numpy()
             table["inside_fc90"] = fc["inside"].to_numpy()
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if out.suffix == ".csv":
         table.to_csv(out, index=False, float_format="%.8g")
     else:
@@ -494,11 +493,11 @@ def oscillation_predict(
 
     from nuportal.inference.near_detector import oscillated_spectrum
 
-    _check_writable(out)
+    check_writable(out)
     try:
         spec = oscillated_spectrum(detector, channel, sin2_2theta, dm2)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     edges = spec.E_edges_GeV
     table = pd.DataFrame(
         {

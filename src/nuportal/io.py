@@ -335,6 +335,7 @@ def write_events(
     parent_pdg: int = 0,
     momenta: str = "true",
     overwrite: bool = True,
+    required: Sequence[str] = REQUIRED_COLUMNS,
 ) -> Path:
     """Write events to parquet, CSV or HepMC3, chosen by the suffix of ``path``.
 
@@ -356,6 +357,9 @@ def write_events(
         Which four-momenta go into a HepMC3 file (parquet and CSV keep all columns).
     overwrite : bool
         Replace an existing file (default True).
+    required : sequence of str
+        Columns that must be present (default: ``weight`` and the vertex; ``()`` for tables that
+        are not events, such as a shower summary).
 
     Returns
     -------
@@ -375,7 +379,7 @@ def write_events(
     """
     path = Path(path)
     fmt = _format(path)
-    validate_events(events)
+    validate_events(events, required)
     if momenta not in ("true", "reco"):
         raise ValueError(f"momenta must be 'true' or 'reco', got {momenta!r}")
     meta = _encode_metadata(metadata)

@@ -3,6 +3,13 @@
 Units: GeV for masses, momenta and widths; seconds; metres.
 """
 
+from nuportal.models.dark_photon import (
+    DARK_PHOTON_MAX_MASS,
+    DarkPhoton,
+    br_meson_to_gamma_dark_photon,
+    width_dark_photon_leptons,
+    width_dark_photon_three_photons,
+)
 from nuportal.models.hnl import (
     HNL_MAX_MASS,
     HeavyNeutralLepton,
@@ -40,12 +47,15 @@ from nuportal.models.scalar import (
 )
 
 __all__ = [
+    "DARK_PHOTON_MAX_MASS",
     "HNL_MAX_MASS",
     "SCALAR_MAX_MASS",
+    "DarkPhoton",
     "HeavyNeutralLepton",
     "HiggsPortalScalar",
     "br_kaon_to_pion_scalar",
     "br_klong_to_pion_scalar",
+    "br_meson_to_gamma_dark_photon",
     "br_meson_to_lepton_hnl",
     "cc_phase_space",
     "cc_phase_space_one_mass",
@@ -57,6 +67,8 @@ __all__ = [
     "rho_hnl",
     "width_3nu_dirac",
     "width_cc_lll_dirac",
+    "width_dark_photon_leptons",
+    "width_dark_photon_three_photons",
     "width_kaon_to_pion_scalar",
     "width_lepton_pseudoscalar",
     "width_lepton_vector",

@@ -8,6 +8,8 @@ production cuts, and then offers two vectorized methods:
     total cross section per atom [cm^2] (all Z electrons of the atom included for processes on
     atomic electrons) at the incoming particle's total energy ``energy`` [GeV]; zero below
     threshold or below the cut.
+``threshold``
+    lowest incoming total energy [GeV] at which the cross section can be non-zero.
 ``sample(energy, rng)``
     the outgoing energies and polar angles, in the frame where the incoming particle moves along
     +z, as :class:`Products` (Standard-Model processes) or :class:`DarkProducts` (one dark photon).
@@ -128,6 +130,7 @@ class DiscreteProcess(Protocol):
     name: str
     incoming: Species
     products: tuple[Species, Species]
+    threshold: float  # lowest total energy [GeV] with a non-zero cross section
 
     def cross_section(self, energy: ArrayLike) -> NDArray[np.float64]: ...
 
