@@ -127,7 +127,8 @@ def validate_events(events: pd.DataFrame, required: Sequence[str] = REQUIRED_COL
     events : pandas.DataFrame
         Events.
     required : sequence of str
-        Columns that must be present (default: weight and the vertex).
+        Columns that must be present (default: weight and the vertex). With ``()`` the table
+        need not hold any particle (a shower summary, for instance).
 
     Returns
     -------
@@ -148,7 +149,7 @@ def validate_events(events: pd.DataFrame, required: Sequence[str] = REQUIRED_COL
         raise EventFileError(f"events lack required column(s) {missing}; columns: {cols}")
     true_names, reco_names = _particles(cols)
     names = true_names + [n for n in reco_names if n not in true_names]
-    if not names:
+    if not names and required:  # required=() accepts tables that are not events
         raise EventFileError(
             "events have no particle four-momentum columns (<name>_E, <name>_px, <name>_py, "
             f"<name>_pz, or the same with _reco); columns: {cols}"

@@ -17,6 +17,7 @@ from nuportal.sources.shower.dark_annihilation import (
     DarkAnnihilation,
     dark_annihilation_amplitude_squared,
     dark_annihilation_cross_section,
+    dark_annihilation_cross_section_photon_cut,
     dark_annihilation_dsigma_dcos,
     dark_annihilation_threshold,
     resonant_cross_section,
@@ -30,6 +31,7 @@ from nuportal.sources.shower.qed_constants import ALPHA, GEV2_CM2, HBARC_GEV_CM,
 
 approx = partial(pytest.approx, abs=0.0)
 TUNGSTEN = SimpleNamespace(Z=74)
+LEAD = SimpleNamespace(Z=82)
 R_E = ALPHA * HBARC_GEV_CM / M_E
 
 
@@ -292,3 +294,42 @@ def test_resonant_bad_input():
         resonant_cross_section(0.3, 0.017, 1e-4, 0.0)
     with pytest.raises(ValueError, match="epsilon"):
         resonant_cross_section(0.3, 0.017, -1e-4, 1e-12)
+
+
+# ------------------------------------------------------------------------ photon energy cut
+@pytest.mark.parametrize(("e_pos", "mass"), [(1.0, 0.01), (10.0, 0.1), (0.2, 0.01)])
+def test_photon_cut_quadrature_reproduces_the_closed_form_without_cut(e_pos, mass):
+    full = dark_annihilation_cross_section(e_pos, mass)
+    assert dark_annihilation_cross_section_photon_cut([e_pos], mass, 0.0)[0] == approx(
+        full, rel=1e-7
+    )
+
+
+@pytest.mark.parametrize(("e_pos", "mass", "cut"), [(1.0, 0.01, 0.01), (10.0, 0.1, 0.05)])
+def test_photon_cut_fraction_two_ways(e_pos, mass, cut):
+    """sigma(k > cut)/sigma from quadrature = the fraction of unrestricted samples whose lab
+    photon k = E+ + m_e - E_A' is above the cut (binomial error, 4 sigma)."""
+    ratio = dark_annihilation_cross_section_photon_cut([e_pos], mass, cut)[
+        0
+    ] / dark_annihilation_cross_section(e_pos, mass)
+    n = 200_000
+    out = DarkAnnihilation(LEAD, mass).sample(np.full(n, e_pos), np.random.default_rng(9))
+    k = e_pos + M_E - out.energy
+    got = np.mean(k >= cut)
+    assert got == approx(ratio, abs=4 * math.sqrt(ratio * (1 - ratio) / n))
+    cut_proc = DarkAnnihilation(LEAD, mass, photon_cut=cut)
+    assert cut_proc.cross_section([e_pos])[0] == approx(
+        LEAD.Z * ratio * dark_annihilation_cross_section(e_pos, mass), rel=1e-4
+    )
+    kept = cut_proc.sample(np.full(20_000, e_pos), np.random.default_rng(10))
+    assert np.all(e_pos + M_E - kept.energy >= cut * (1 - 1e-12))
+
+
+def test_photon_cut_removes_the_soft_photon_growth_at_the_resonance():
+    """Without a cut sigma ~ 1/(E+ - E_R) near E_R; with one it vanishes below a threshold."""
+    mass = 0.03
+    proc = DarkAnnihilation(LEAD, mass, photon_cut=0.01)
+    e_r = float(resonant_positron_energy(mass))
+    assert proc.threshold > e_r
+    assert proc.cross_section([0.5 * (e_r + proc.threshold)])[0] == 0.0
+    assert proc.cross_section([proc.threshold * 1.5])[0] > 0.0

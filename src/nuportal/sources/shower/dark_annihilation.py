@@ -76,6 +76,7 @@ __all__ = [
     "DarkAnnihilation",
     "dark_annihilation_amplitude_squared",
     "dark_annihilation_cross_section",
+    "dark_annihilation_cross_section_photon_cut",
     "dark_annihilation_dsigma_dcos",
     "dark_annihilation_threshold",
     "resonant_cross_section",
@@ -205,6 +206,82 @@ def dark_annihilation_cross_section(
     return _out(np.where(above, sigma, 0.0))
 
 
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(64)
+
+
+def dark_annihilation_cross_section_photon_cut(
+    e_positron: ArrayLike, mass: float, photon_cut: float
+) -> NDArray[np.float64]:
+    """Cross section of e+ e- -> gamma A' per electron at eps = 1 with the photon's lab energy
+    above ``photon_cut`` [cm^2].
+
+    Tree-level e+ e- -> gamma A' grows as 1/(E+ - E_R) towards the resonance: the soft-photon
+    (radiative-return) region, which belongs to the resonant line and its radiative corrections.
+    As for bremsstrahlung, photons below the shower's photon cut are not produced; the lab photon
+    energy is k = E+ + m_e - E_A' with E_A' = (M^2 + P)/(2 m_e), so the cut is P <= P_max =
+    2 m_e (E+ + m_e - k_min) - M^2. dsigma/dP = pi alpha^2 {B}/(4 s p*^2) with the bracket {B} of
+    :func:`dark_annihilation_amplitude_squared`, integrated by Gauss-Legendre quadrature in
+    ln P up to D/2 and in ln Q beyond (the two collinear peaks).
+
+    Parameters
+    ----------
+    e_positron : array_like
+        Positron total energy [GeV].
+    mass : float
+        M [GeV].
+    photon_cut : float
+        Minimum lab-frame photon energy [GeV].
+    """
+    e = np.atleast_1d(_check_energy(e_positron, "e_positron")).astype(float)
+    m = float(_check_mass(mass))
+    out = np.zeros(e.shape)
+    above = e > max((m * m - 2.0 * _M2) / (2.0 * M_E), M_E)
+    if not np.any(above):
+        return out
+    s, d, _, p_star, e_gam, e_minus_p = _cm(e[above], m)
+    p_lo = 2.0 * e_gam * e_minus_p
+    p_max = 2.0 * M_E * (e[above] + M_E - photon_cut) - m * m
+    upper = np.clip(p_max, p_lo, d - p_lo)
+    half = np.minimum(upper, 0.5 * d)
+    total = np.zeros(len(s))
+    # region P in [p_lo, half]: P = p_lo exp(u)
+    span = np.log(half / p_lo)
+    u = 0.5 * (_GL_NODES[:, None] + 1.0) * span
+    p = p_lo * np.exp(u)
+    xp = p_lo * np.expm1(u)
+    q = d - p
+    xq = q - p_lo
+    total += 0.5 * span * np.sum(_GL_WEIGHTS[:, None] * _bracket(p, q, xp, xq, s, d, m) * p, 0)
+    # region P in [D/2, upper]: Q = D - P from D - upper up to D/2, Q = q_lo exp(v)
+    q_lo = d - upper
+    span = np.where(upper > 0.5 * d, np.log(0.5 * d / np.minimum(q_lo, 0.5 * d)), 0.0)
+    v = 0.5 * (_GL_NODES[:, None] + 1.0) * span
+    q = q_lo * np.exp(v)
+    xq = (q_lo - p_lo) + q_lo * np.expm1(v)
+    p = d - q
+    xp = p - p_lo
+    total += 0.5 * span * np.sum(_GL_WEIGHTS[:, None] * _bracket(p, q, xp, xq, s, d, m) * q, 0)
+    out[above] = math.pi * ALPHA**2 * total / (4.0 * s * p_star * p_star) * GEV2_CM2
+    return out
+
+
+def _photon_cut_threshold(mass: float, photon_cut: float) -> float:
+    """Lowest positron energy [GeV] at which e+ e- -> gamma A' can give a photon above the cut:
+    where P_max reaches the collinear minimum P_lo (found by bisection in log E)."""
+    from scipy.optimize import brentq
+
+    e0 = float(dark_annihilation_threshold(mass))
+
+    def gap(log_excess: float) -> float:
+        e = e0 + math.exp(log_excess)
+        _, _, _, _, e_gam, e_minus_p = _cm(np.array([e]), mass)
+        p_lo = 2.0 * e_gam * e_minus_p
+        return float(2.0 * M_E * (e + M_E - photon_cut) - mass * mass - p_lo[0])
+
+    lo, hi = math.log(1e-12 * max(e0, M_E)), math.log(1e6)
+    return e0 + math.exp(brentq(gap, lo, hi, xtol=1e-12)) if gap(lo) < 0.0 else e0
+
+
 def _sample_p(
     e_pos: NDArray[np.float64], mass: float, rng: np.random.Generator
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -273,23 +350,42 @@ class DarkAnnihilation:
         M [GeV], finite and > 0.
     e_max : float, keyword-only
         Upper end of the table [GeV]; above it the closed form is evaluated directly.
+    photon_cut : float, keyword-only
+        Minimum lab energy of the photon [GeV] (default 0: the full tree-level cross section,
+        which grows as 1/(E+ - E_R) near the resonance; see
+        :func:`dark_annihilation_cross_section_photon_cut`).
     """
 
     name: str = "dark_annihilation"
     incoming: Species = Species.POSITRON
 
-    def __init__(self, material: Any, mass: float, *, e_max: float = 1.0e4) -> None:
+    def __init__(
+        self, material: Any, mass: float, *, e_max: float = 1.0e4, photon_cut: float = 0.0
+    ) -> None:
         self.material = material
         self.Z = _material_z(material)
         self.mass = _check_process_mass(mass)
-        #: Positron total-energy threshold max(E_R, m_e) [GeV].
-        self.threshold = float(dark_annihilation_threshold(self.mass))
+        if not (math.isfinite(photon_cut) and photon_cut >= 0.0):
+            raise ValueError(f"photon_cut must be >= 0 [GeV], got {photon_cut!r}")
+        self.photon_cut = float(photon_cut)
         m = self.mass
-        self._table = _LogEnergyTable(
-            lambda e: np.asarray(dark_annihilation_cross_section(e, m)),
-            self.threshold,
-            float(e_max),
-        )
+        if self.photon_cut > 0.0:
+            #: Positron total-energy threshold [GeV] (with the photon cut).
+            self.threshold = _photon_cut_threshold(m, self.photon_cut)
+            self._table = _LogEnergyTable(
+                lambda e: dark_annihilation_cross_section_photon_cut(e, m, self.photon_cut),
+                self.threshold,
+                float(e_max),
+                points_per_decade=24,
+            )
+        else:
+            #: Positron total-energy threshold max(E_R, m_e) [GeV].
+            self.threshold = float(dark_annihilation_threshold(m))
+            self._table = _LogEnergyTable(
+                lambda e: np.asarray(dark_annihilation_cross_section(e, m)),
+                self.threshold,
+                float(e_max),
+            )
 
     def __repr__(self) -> str:
         return f"DarkAnnihilation(Z={self.Z!r}, mass={self.mass!r})"
@@ -319,6 +415,12 @@ class DarkAnnihilation:
         flat = e.ravel()
         p, q = _sample_p(flat, self.mass, rng)
         mm = self.mass * self.mass
+        if self.photon_cut > 0.0:  # redraw the events whose photon is below the cut
+            p_max = 2.0 * M_E * (flat + M_E - self.photon_cut) - mm
+            redo = np.flatnonzero(p > p_max)
+            while redo.size:
+                p[redo], q[redo] = _sample_p(flat[redo], self.mass, rng)
+                redo = redo[p[redo] > p_max[redo]]
         e_a = (mm + p) / (2.0 * M_E)
         p_a = np.sqrt(np.clip((e_a - self.mass) * (e_a + self.mass), 0.0, None))
         p_pos = np.sqrt((flat - M_E) * (flat + M_E))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -56,6 +57,16 @@ __all__ = [
 DARK_PROCESSES = ("brem", "compton", "annihilation", "resonant")
 
 
+class _Candidates(NamedTuple):
+    """Emitting segments of one batch for one process (production point already chosen)."""
+
+    weight: NDArray[np.float64]
+    energy: NDArray[np.float64]
+    point: NDArray[np.float64]
+    direction: NDArray[np.float64]
+    shower: NDArray[np.int64]
+
+
 @dataclass
 class _Draws:
     """A' drawn from one batch: arrays to be stacked into the output table."""
@@ -79,10 +90,18 @@ class DarkPhotonTally:
         Dark-photon mass M [GeV].
     processes : sequence of str
         Subset of :data:`DARK_PROCESSES`.
-    draws_per_batch : int
-        A' drawn per process and per batch of segments.
+    draws_per_shower : float
+        A' drawn per process and per shower (at the end of each batch of showers, from that
+        batch's emitting segments).
     rng : numpy.random.Generator
         Source of randomness for the draws and the A' kinematics.
+    photon_cut : float
+        Minimum lab energy [GeV] of the photon of e+ e- -> gamma A' (the shower's photon cut:
+        softer photons belong to the resonant line's radiative tail, see
+        :func:`~nuportal.sources.shower.dark_annihilation.dark_annihilation_cross_section_photon_cut`).
+    brem_options : dict, optional
+        Settings of the dark-bremsstrahlung tables
+        (:class:`~nuportal.sources.shower.dark_brem_tables.DarkBremsstrahlung`).
 
     Notes
     -----
@@ -95,8 +114,9 @@ class DarkPhotonTally:
         mass: float,
         processes: Sequence[str] = DARK_PROCESSES,
         *,
-        draws_per_batch: int = 2000,
+        draws_per_shower: float = 10.0,
         rng: np.random.Generator,
+        photon_cut: float = 0.0,
         brem_options: dict | None = None,
     ) -> None:
         unknown = sorted(set(processes) - set(DARK_PROCESSES))
@@ -107,7 +127,9 @@ class DarkPhotonTally:
         self.material = material
         self.mass = float(mass)
         self.processes = tuple(p for p in DARK_PROCESSES if p in processes)
-        self.draws_per_batch = int(draws_per_batch)
+        if not (math.isfinite(draws_per_shower) and draws_per_shower > 0.0):
+            raise ValueError(f"draws_per_shower must be positive, got {draws_per_shower!r}")
+        self.draws_per_shower = float(draws_per_shower)
         self.rng = rng
         n_atoms = material.atom_density
         self._n_atoms = n_atoms
@@ -121,7 +143,10 @@ class DarkPhotonTally:
         if "compton" in self.processes:
             self._emitters["compton"] = ((Species.PHOTON,), DarkCompton(material, mass))
         if "annihilation" in self.processes:
-            self._emitters["annihilation"] = ((Species.POSITRON,), DarkAnnihilation(material, mass))
+            self._emitters["annihilation"] = (
+                (Species.POSITRON,),
+                DarkAnnihilation(material, mass, photon_cut=photon_cut),
+            )
         if "resonant" in self.processes:
             if mass > 2.0 * M_E:
                 self.resonant_energy = float(resonant_positron_energy(mass))
@@ -131,12 +156,13 @@ class DarkPhotonTally:
             else:  # no resonance below the e+ e- threshold
                 self.processes = tuple(p for p in self.processes if p != "resonant")
         self.totals = dict.fromkeys(self.processes, 0.0)
+        self._candidates: dict[str, list[_Candidates]] = {p: [] for p in self.processes}
         self._draws: list[_Draws] = []
 
     # ------------------------------------------------------------------ consumer
     def __call__(self, segments: Segments, first_shower: int = 0) -> None:
-        """Add the dark-photon weights of one batch of segments and draw A' from it."""
-        for index, name in enumerate(self.processes):
+        """Add the dark-photon weights of one set of segments; keep the emitting ones."""
+        for name in self.processes:
             if name == "resonant":
                 weight, energy, fraction = self._resonant_weights(segments)
             else:
@@ -149,11 +175,32 @@ class DarkPhotonTally:
                 sigma = np.zeros(len(segments))
                 sigma[rows] = process.cross_section(energy[rows])
                 weight = segments.length * self._n_atoms * sigma
-            total = float(weight.sum())
-            if total <= 0.0:
+            keep = weight > 0.0
+            if not np.any(keep):
                 continue
-            self.totals[name] += total
-            self._draw(index, name, segments, weight, total, energy, fraction, first_shower)
+            self.totals[name] += float(weight.sum())
+            along = (fraction * segments.length)[keep, None] * segments.direction[keep]
+            self._candidates[name].append(
+                _Candidates(
+                    weight=weight[keep],
+                    energy=energy[keep],
+                    point=segments.position_start[keep] + along,
+                    direction=segments.direction[keep],
+                    shower=segments.shower[keep] + first_shower,
+                )
+            )
+
+    def end_of_batch(self, n_showers: int) -> None:
+        """Draw the A' of a finished batch of ``n_showers`` showers from its emitting segments."""
+        for index, name in enumerate(self.processes):
+            pieces = self._candidates[name]
+            if not pieces:
+                continue
+            cand = _Candidates(
+                *(np.concatenate([getattr(c, f) for c in pieces]) for f in _Candidates._fields)
+            )
+            pieces.clear()
+            self._draw(index, name, cand, max(1, round(self.draws_per_shower * n_showers)))
 
     def _resonant_weights(self, segments: Segments):
         e_r = self.resonant_energy
@@ -166,15 +213,11 @@ class DarkPhotonTally:
         fraction = np.where(crossing, (start - e_r) / loss, 0.0)
         return weight, np.full(len(segments), e_r), fraction
 
-    def _draw(self, index, name, segments, weight, total, energy, fraction, first_shower):
+    def _draw(self, index: int, name: str, cand: _Candidates, n: int) -> None:
         rng = self.rng
-        n = self.draws_per_batch
-        rows = rng.choice(len(weight), size=n, p=weight / total)
-        e_parent = energy[rows]
-        point = (
-            segments.position_start[rows]
-            + (fraction[rows] * segments.length[rows])[:, None] * segments.direction[rows]
-        )
+        total = float(cand.weight.sum())
+        rows = rng.choice(len(cand.weight), size=n, p=cand.weight / total)
+        e_parent = cand.energy[rows]
         if name == "resonant":
             e_dark = np.full(n, resonant_dark_photon_energy(self.mass))
             cos_theta = np.ones(n)
@@ -182,18 +225,17 @@ class DarkPhotonTally:
             out = self._emitters[name][1].sample(e_parent, rng)
             e_dark, cos_theta = out.energy, out.cos_theta
         direction = rotate_z_to(
-            unit_vectors(cos_theta, rng.random(n) * 2.0 * np.pi), segments.direction[rows]
+            unit_vectors(cos_theta, rng.random(n) * 2.0 * np.pi), cand.direction[rows]
         )
         p = np.sqrt(np.maximum(e_dark**2 - self.mass**2, 0.0))
-        momentum = np.column_stack([e_dark, p[:, None] * direction])
         self._draws.append(
             _Draws(
                 process=np.full(n, index, dtype=np.int8),
                 weight=np.full(n, total / n),
-                vertex=point,
-                momentum=momentum,
+                vertex=cand.point[rows],
+                momentum=np.column_stack([e_dark, p[:, None] * direction]),
                 parent_energy=e_parent,
-                shower=segments.shower[rows] + first_shower,
+                shower=cand.shower[rows],
             )
         )
 
@@ -211,6 +253,8 @@ class DarkPhotonTally:
         (production point [m]), ``dark_photon_E/px/py/pz`` [GeV], ``process``,
         ``parent_energy`` (energy of the emitting particle [GeV]) and ``shower``.
         """
+        if any(self._candidates.values()):  # segments given outside simulate_showers
+            self.end_of_batch(n_primaries)
         if not self._draws:
             columns = [
                 "weight",
@@ -320,8 +364,10 @@ def dark_photon_flux(
     energy: float = 10.0,
     material: Material | str = "graphite",
     n: int = 1000,
+    cut: float = 0.01,
+    photon_cut: float | None = None,
     processes: Sequence[str] = DARK_PROCESSES,
-    draws_per_batch: int = 2000,
+    draws_per_shower: float = 10.0,
     seed: int | None = None,
     progress: bool | None = None,
     brem_options: dict | None = None,
@@ -335,17 +381,18 @@ def dark_photon_flux(
         Dark-photon mass [GeV].
     epsilon : float
         Kinetic mixing (weights scale as epsilon^2).
-    particle, energy, material, n, seed, progress
-        As in :func:`~nuportal.sources.shower.simulate.simulate_showers`.
+    particle, energy, material, n, cut, photon_cut, seed, progress
+        As in :func:`~nuportal.sources.shower.simulate.simulate_showers`; the photon cut is also
+        the lowest photon energy of e+ e- -> gamma A'.
     processes : sequence of str
         Production processes, a subset of :data:`DARK_PROCESSES`.
-    draws_per_batch : int
-        A' drawn per process per batch of transport steps (the list has about
-        ``draws_per_batch`` x processes x steps rows; weights keep the totals exact).
+    draws_per_shower : float
+        A' drawn per process per shower (the list has about ``draws_per_shower`` x processes x
+        ``n`` rows; the weights keep every total exact).
     brem_options : dict, optional
         Keyword arguments for the dark-bremsstrahlung tables (grid size, vegas evaluations).
     **shower_options
-        Passed to :func:`~nuportal.sources.shower.simulate.simulate_showers` (``cut``,
+        Passed to :func:`~nuportal.sources.shower.simulate.simulate_showers` (``electron_cut``,
         ``length``, ``radius``, ``batch_size``, ...).
 
     Returns
@@ -355,14 +402,16 @@ def dark_photon_flux(
     if not (math.isfinite(epsilon) and epsilon >= 0.0):
         raise ValueError(f"epsilon must be non-negative and finite, got {epsilon!r}")
     target_material = resolve_material(material)
+    photon_cut = cut if photon_cut is None else photon_cut
     # a stream of its own: the showers use the children (0,), (1,), ... of the same seed
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0xDA4C, 0)))
     tally = DarkPhotonTally(
         target_material,
         mass,
         processes,
-        draws_per_batch=draws_per_batch,
+        draws_per_shower=draws_per_shower,
         rng=rng,
+        photon_cut=photon_cut,
         brem_options=brem_options,
     )
     shower = simulate_showers(
@@ -370,6 +419,8 @@ def dark_photon_flux(
         energy,
         target_material,
         n,
+        cut=cut,
+        photon_cut=photon_cut,
         seed=seed,
         progress=progress,
         on_segments=[tally],

@@ -194,7 +194,8 @@ def simulate_showers(
     on_segments : sequence of callables
         Called as ``f(segments, first_shower)`` with every batch of transport steps (e.g. the
         dark-photon flux estimator); shower indices in ``segments`` are local to the batch, add
-        ``first_shower`` for the global index.
+        ``first_shower`` for the global index. A callable with an ``end_of_batch`` method has it
+        called with the number of showers after each batch.
 
     Returns
     -------
@@ -242,6 +243,10 @@ def simulate_showers(
 
             primaries = Particles.primaries(species, energy, size)
             transport(primaries, physics, np.random.default_rng(batch_seed), consume)
+            for callback in on_segments:
+                finish = getattr(callback, "end_of_batch", None)
+                if finish is not None:
+                    finish(size)
             summaries.append(
                 pd.DataFrame(
                     {
