@@ -43,6 +43,14 @@ SeedOption = Annotated[int, typer.Option(help="Random seed (same seed, same show
 LengthOption = Annotated[
     float | None, typer.Option(help="Target length [cm] (default 30 radiation lengths).")
 ]
+class Scattering(str, Enum):
+    highland = "highland"
+    moliere = "moliere"
+
+
+ScatteringOption = Annotated[
+    Scattering, typer.Option(help="Multiple scattering: Gaussian (Highland) or Moliere.")
+]
 RadiusOption = Annotated[
     float | None, typer.Option(help="Target radius [cm] (default: infinitely wide).")
 ]
@@ -57,6 +65,7 @@ def shower(
     seed: SeedOption = 1,
     length: LengthOption = None,
     radius: RadiusOption = None,
+    scattering: ScatteringOption = Scattering.highland,
     out: Annotated[
         Path, typer.Option(help="Output: per-shower table (.parquet or .csv) with histograms.")
     ] = Path("shower.parquet"),
@@ -77,6 +86,7 @@ def shower(
             seed=seed,
             length=length,
             radius=math.inf if radius is None else radius,
+            scattering=scattering.value,
             progress=sys.stderr.isatty(),
         )
         io.write_events(result.summary.reset_index(), out, result.metadata(), required=())
@@ -101,6 +111,7 @@ def dark_flux(
     n: NOption = 1000,
     seed: SeedOption = 1,
     length: LengthOption = None,
+    scattering: ScatteringOption = Scattering.highland,
     processes: Annotated[
         str, typer.Option(help="Comma-separated: brem, compton, annihilation, resonant.")
     ] = "brem,compton,annihilation,resonant",
@@ -133,6 +144,7 @@ def dark_flux(
             seed=seed,
             cut=cut,
             length=length,
+            scattering=scattering.value,
             progress=sys.stderr.isatty(),
         )
         table = result.dark_photons

@@ -17,16 +17,19 @@ from nuportal.sources.shower.transport import Fate, Particles, ShowerPhysics, tr
 
 
 @pytest.mark.parametrize(
-    ("particle", "energy", "mat", "radius"),
+    ("particle", "energy", "mat", "radius", "scattering"),
     [
-        ("e-", 2.0, "graphite", math.inf),
-        ("e+", 1.0, "tungsten", math.inf),
-        ("gamma", 3.0, "iron", 2.0),  # narrow: energy leaks out of the side too
+        ("e-", 2.0, "graphite", math.inf, "highland"),
+        ("e+", 1.0, "tungsten", math.inf, "highland"),
+        ("gamma", 3.0, "iron", 2.0, "highland"),  # narrow: energy leaks out of the side too
+        ("e-", 1.0, "lead", 1.0, "moliere"),
     ],
 )
-def test_energy_ledger_closes_per_shower(particle, energy, mat, radius):
+def test_energy_ledger_closes_per_shower(particle, energy, mat, radius, scattering):
     """deposited + below cut + escaping = the primary's ledger energy, to float precision."""
-    result = simulate_showers(particle, energy, mat, 20, cut=0.005, radius=radius, seed=3)
+    result = simulate_showers(
+        particle, energy, mat, 20, cut=0.005, radius=radius, seed=3, scattering=scattering
+    )
     assert result.energy_balance().max() < 1e-12
     s = result.summary
     assert (s[["deposited", "below_cut", "escaping"]] >= 0).all().all()
@@ -135,6 +138,7 @@ def test_total_track_length_against_rossi_approximation_b():
         ({"n": 0}, "n"),
         ({"cut": -0.01}, "cut"),
         ({"length": -3.0}, "length"),
+        ({"scattering": "rutherford"}, "scattering"),
     ],
 )
 def test_bad_input_is_named(kwargs, message):

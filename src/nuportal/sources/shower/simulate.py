@@ -163,6 +163,7 @@ def simulate_showers(
     seed: int | None = None,
     batch_size: int | None = None,
     depth_bin: float = 0.25,
+    scattering: str = "highland",
     progress: bool | None = None,
     on_segments: Sequence[Callable[[Segments, int], None]] = (),
 ) -> ShowerResult:
@@ -189,6 +190,8 @@ def simulate_showers(
         Showers transported together (default: about 2e5 live particles per batch).
     depth_bin : float
         Width of the depth-profile bins [X0].
+    scattering : {"highland", "moliere"}
+        Multiple-scattering model (see :class:`~nuportal.sources.shower.transport.ShowerPhysics`).
     progress : bool, optional
         Progress bar (default: when standard error is a terminal).
     on_segments : sequence of callables
@@ -214,7 +217,7 @@ def simulate_showers(
             f"energy must exceed the cut of the primary ({threshold:.4g} GeV total), got {energy!r}"
         )
     target = Target(material, length, radius)
-    physics = ShowerPhysics(target, electron_cut, photon_cut, energy)
+    physics = ShowerPhysics(target, electron_cut, photon_cut, energy, scattering=scattering)
     if batch_size is None:
         per_shower = max(energy / min(electron_cut, photon_cut), 1.0)
         batch_size = int(min(max(_STACK_TARGET // per_shower, 1), n))

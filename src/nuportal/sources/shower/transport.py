@@ -201,6 +201,11 @@ class ShowerPhysics:
         Longest charged step [cm]; default 0.1 X0 (multiple-scattering accuracy).
     max_loss_fraction : float, optional
         Largest fraction of its kinetic energy a lepton loses continuously in one step.
+    scattering : {"highland", "moliere"}
+        Multiple-scattering model of each step
+        (:func:`~nuportal.sources.shower.multiple_scattering.sample_deflection`): Gaussian with
+        Highland's width (Lynch and Dahl), or Moliere's distribution with its single-scattering
+        tail (Bethe's form).
     """
 
     def __init__(
@@ -212,6 +217,7 @@ class ShowerPhysics:
         *,
         max_step: float | None = None,
         max_loss_fraction: float = 0.2,
+        scattering: str = "highland",
     ) -> None:
         for name, value in (("electron_cut", electron_cut), ("photon_cut", photon_cut)):
             if not (math.isfinite(value) and value > 0.0):
@@ -221,6 +227,9 @@ class ShowerPhysics:
                 f"max_energy must exceed m_e + electron_cut = {M_E + electron_cut:.4g} GeV, "
                 f"got {max_energy!r}"
             )
+        if scattering not in ("highland", "moliere"):
+            raise ValueError(f"scattering must be 'highland' or 'moliere', got {scattering!r}")
+        self.scattering = scattering
         if not 0.0 < max_loss_fraction < 1.0:
             raise ValueError(f"max_loss_fraction must be in (0, 1), got {max_loss_fraction!r}")
         self.target = target
@@ -399,7 +408,13 @@ def _charged_step(
         e_mid = (energy[moving] + energy_end[moving]) / 2.0
         p_mid = np.sqrt(e_mid**2 - M_E**2)
         theta, phi = sample_deflection(
-            p_mid, p_mid / e_mid, length[moving], physics.material.radiation_length, rng
+            p_mid,
+            p_mid / e_mid,
+            length[moving],
+            physics.material.radiation_length,
+            rng,
+            model=physics.scattering,
+            material=physics.material,
         )
         direction[moving] = rotate_z_to(unit_vectors(np.cos(theta), phi), direction[moving])
     after = Particles(stack.species, energy_end, end, direction, stack.shower)
