@@ -33,5 +33,5 @@ def test_every_exposure_has_a_flux_and_positive_targets():
 
 
 def test_unknown_experiment_lists_the_known_ones():
-    with pytest.raises(ValueError, match="known: .*miniboone_fhc"):
+    with pytest.raises(ValueError, match=r"known: .*miniboone_fhc"):
         exposure("t2k")

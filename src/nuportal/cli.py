@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from nuportal import cli_shower
+from nuportal import cli_shower, cli_upscatter
 from nuportal._cli_util import check_writable, fail
 
 app = typer.Typer(
@@ -35,6 +35,7 @@ oscillation_app = typer.Typer(
 app.add_typer(oscillation_app, name="oscillation")
 app.command("shower")(cli_shower.shower)
 app.command("dark-flux")(cli_shower.dark_flux)
+app.command("upscatter")(cli_upscatter.upscatter)
 
 
 class ModelName(str, Enum):

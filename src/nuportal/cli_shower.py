@@ -43,6 +43,8 @@ SeedOption = Annotated[int, typer.Option(help="Random seed (same seed, same show
 LengthOption = Annotated[
     float | None, typer.Option(help="Target length [cm] (default 30 radiation lengths).")
 ]
+
+
 class Scattering(str, Enum):
     highland = "highland"
     moliere = "moliere"

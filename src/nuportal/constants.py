@@ -79,6 +79,7 @@ CKM_VTS: float = 41.5e-3
 _PDG_IDS: dict[str, int] = {
     "e-": 11,
     "p": 2212,
+    "n": 2112,
     "mu-": 13,
     "tau-": 15,
     "pi+": 211,

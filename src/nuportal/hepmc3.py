@@ -35,8 +35,9 @@ class HepMCParticle:
 
     Attributes
     ----------
-    pdg : int
-        PDG Monte Carlo number.
+    pdg : int or numpy.ndarray
+        PDG Monte Carlo number, or one per event (e.g. the target nucleus of a run on several
+        nuclei; written zero-padded to a common width).
     momentum : numpy.ndarray, shape (N, 4)
         (E, px, py, pz) [GeV] per event.
     mass : float or numpy.ndarray
@@ -47,7 +48,7 @@ class HepMCParticle:
         1-based index of the vertex it comes out of, 0 if none (an incoming particle).
     """
 
-    pdg: int
+    pdg: int | NDArray[np.int64]
     momentum: NDArray[np.float64]
     mass: float | NDArray[np.float64]
     status: int
@@ -134,6 +135,17 @@ def _event_numbers(n: int, start: int, stop: int) -> NDArray[np.uint8]:
     return ((numbers // powers) % 10 + ord("0")).astype(np.uint8)
 
 
+def _signed_integers(values: NDArray[np.int64], n_all: int) -> NDArray[np.uint8]:
+    """Integers as '+'/'-' and zero-padded digits of a common width (read back as decimal)."""
+    del n_all
+    v = np.asarray(values, dtype=np.int64)
+    width = 10  # PDG numbers have at most 10 digits (nuclei 100ZZZAAAI)
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    digits = (np.abs(v)[:, None] // powers) % 10 + ord("0")
+    sign = np.where(v < 0, ord("-"), ord("+"))[:, None]
+    return np.concatenate([sign, digits], axis=1).astype(np.uint8)
+
+
 class _Layout:
     """Byte layout of one event: constant text and float columns at fixed offsets."""
 
@@ -196,7 +208,11 @@ def _render_events(
             layout.floats([*(vertex.position[start:stop, i] for i in range(3))])
             layout.text(" +0.0000000000000000e+000\n")  # t = 0
         mom = np.asarray(p.momentum, dtype=float)[start:stop]
-        layout.text(f"P {index} {-v if v else 0} {p.pdg}")
+        if np.ndim(p.pdg) == 0:
+            layout.text(f"P {index} {-v if v else 0} {int(p.pdg)}")
+        else:
+            layout.text(f"P {index} {-v if v else 0} ")
+            layout.block(_signed_integers(np.asarray(p.pdg)[start:stop], n))
         layout.floats([mom[:, 1], mom[:, 2], mom[:, 3], mom[:, 0]])
         if np.ndim(p.mass) == 0:  # the same mass in every event: rendered once
             layout.text(" " + format_floats(float(p.mass)).tobytes().decode())
@@ -241,6 +257,8 @@ def write_hepmc3(
     w = np.asarray(weights, dtype=float)
     n = w.size
     for p in particles:
+        if np.ndim(p.pdg) and np.shape(p.pdg) != (n,):
+            raise ValueError(f"per-event PDG numbers must have shape ({n},)")
         if np.shape(p.momentum) != (n, 4):
             raise ValueError(f"momentum of PDG {p.pdg} must have shape ({n}, 4)")
     for v in vertices:

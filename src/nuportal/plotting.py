@@ -248,9 +248,12 @@ def plot_shower(metadata: dict, path: str | Path | None = None) -> Figure:
         t = np.linspace(edges[0] + 1e-3, edges[-1], 400)
         ax1.plot(
             t,
-            longitudinal_profile(t, metadata["energy_GeV"], mat.critical_energy,
-                                 metadata["primary"]),
-            "k--", lw=1, label="PDG gamma-function profile (b = 0.5)",
+            longitudinal_profile(
+                t, metadata["energy_GeV"], mat.critical_energy, metadata["primary"]
+            ),
+            "k--",
+            lw=1,
+            label="PDG gamma-function profile (b = 0.5)",
         )
     ax1.set_xlabel("depth t [X0]")
     ax1.set_ylabel("dE/dt [GeV per X0]")
@@ -295,8 +298,14 @@ def plot_dark_photons(table: pd.DataFrame, path: str | Path | None = None) -> Fi
     positive = theta > 0
     e_bins = np.geomspace(max(energy.min(), 1e-4), energy.max() * 1.01, 50)
     t_bins = np.geomspace(max(theta[positive].min(), 1e-6) if positive.any() else 1e-6, np.pi, 50)
-    h = ax1.hist2d(energy, np.maximum(theta, t_bins[0]), bins=[e_bins, t_bins], weights=w,
-                   norm=LogNorm(), cmap="viridis")
+    h = ax1.hist2d(
+        energy,
+        np.maximum(theta, t_bins[0]),
+        bins=[e_bins, t_bins],
+        weights=w,
+        norm=LogNorm(),
+        cmap="viridis",
+    )
     fig.colorbar(h[3], ax=ax1, label="dark photons per primary per bin")
     ax1.set_xscale("log")
     ax1.set_yscale("log")
@@ -317,6 +326,44 @@ def plot_dark_photons(table: pd.DataFrame, path: str | Path | None = None) -> Fi
     ax2.set_xlabel("E_A' [GeV]")
     ax2.set_ylabel("dark photons per primary per bin")
     ax2.legend(fontsize=8)
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def plot_upscattering(events: pd.DataFrame, path: str | Path | None = None) -> Figure:
+    """Standard distributions of upscattering events (weighted by events in the detector).
+
+    Panels: visible energy, cosine of the visible system's angle to the beam, e+ e- opening angle
+    (for e+ e- final states), and the MiniBooNE-like reconstructed neutrino energy E_QE.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Output of :func:`nuportal.generation.upscattering.generate_upscattering`.
+    path : str or Path, optional
+        Where to save a PNG.
+    """
+    plt = _pyplot()
+    w = events["weight"].to_numpy()
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), constrained_layout=True)
+    panels = [
+        ("E_vis", "visible energy E_vis [GeV]", (0.0, max(2.0, float(events["E_vis"].max())))),
+        ("cos_theta_vis", "cos(theta) of the visible system to the beam", (-1.0, 1.0)),
+        ("opening_angle_deg", "e+ e- opening angle [deg]", (0.0, 180.0)),
+        ("E_QE", "reconstructed E_QE [GeV] (CCQE, E_B = 34 MeV)", (0.0, 3.0)),
+    ]
+    for ax, (column, label, window) in zip(axes.ravel(), panels, strict=True):
+        if column in events:
+            ax.hist(events[column], bins=50, range=window, weights=w, histtype="step")
+        ax.set_xlabel(label)
+        ax.set_ylabel("events per bin")
+    meta = events.attrs.get("metadata", {})
+    fig.suptitle(
+        f"{meta.get('experiment', '')}: {meta.get('model', '')}, N -> {meta.get('decay', '')} "
+        f"in the detector ({w.sum():.3g} events)",
+        fontsize=9,
+    )
     if path is not None:
         fig.savefig(path, dpi=120)
     return fig

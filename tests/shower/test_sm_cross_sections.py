@@ -1,6 +1,5 @@
 """Total cross sections of the Standard-Model shower processes (note em_showers.md Secs. 6-10)."""
 
-
 import numpy as np
 import pytest
 from scipy.integrate import quad

@@ -7,7 +7,6 @@ probability 1e-3 (statistical tolerance), while a shape error of a few per cent 
 gives p < 1e-3.
 """
 
-
 import numpy as np
 import pytest
 from scipy import stats

@@ -3,6 +3,7 @@
 Units: GeV for masses, momenta and widths; seconds; metres.
 """
 
+from nuportal.models.dark_neutrino import DarkNeutrinoModel
 from nuportal.models.dark_photon import (
     DARK_PHOTON_MAX_MASS,
     DarkPhoton,
@@ -50,6 +51,7 @@ __all__ = [
     "DARK_PHOTON_MAX_MASS",
     "HNL_MAX_MASS",
     "SCALAR_MAX_MASS",
+    "DarkNeutrinoModel",
     "DarkPhoton",
     "HeavyNeutralLepton",
     "HiggsPortalScalar",

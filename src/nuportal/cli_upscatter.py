@@ -1,0 +1,93 @@
+"""``nuportal upscatter``: neutrino upscattering into dark neutrinos at an experiment.
+
+A thin layer over :func:`nuportal.generation.upscattering.generate_upscattering`; registered on
+the main app by :mod:`nuportal.cli`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nuportal._cli_util import check_writable, fail
+
+__all__ = ["upscatter"]
+
+
+def upscatter(
+    experiment: Annotated[
+        str,
+        typer.Option(help="miniboone (FHC), miniboone_rhc, microboone, sbnd or dune_nd_fhc."),
+    ] = "miniboone",
+    m4: Annotated[
+        float, typer.Option("--m4", help="Mass of the heavy neutral lepton N [GeV].")
+    ] = 0.15,
+    mzprime: Annotated[float, typer.Option("--mzprime", help="Z' mass [GeV].")] = 1.25,
+    dirac: Annotated[bool, typer.Option("--dirac/--majorana", help="Nature of N.")] = True,
+    epsilon: Annotated[float, typer.Option(help="Kinetic mixing epsilon.")] = 1e-3,
+    ue4: Annotated[float, typer.Option("--ue4", help="|U_e4|.")] = 0.0,
+    umu4: Annotated[float, typer.Option("--umu4", help="|U_mu4|.")] = 1e-3,
+    utau4: Annotated[float, typer.Option("--utau4", help="|U_tau4|.")] = 0.0,
+    g_d: Annotated[float | None, typer.Option("--gD", help="Dark gauge coupling g_D.")] = None,
+    alpha_d: Annotated[
+        float | None, typer.Option("--alphaD", help="alpha_D = g_D^2/(4 pi) (instead of --gD).")
+    ] = None,
+    u_d4: Annotated[float, typer.Option("--uD4", help="|U_D4|.")] = 1.0,
+    mu_tr: Annotated[
+        float,
+        typer.Option(
+            "--mu-tr",
+            help="Transition magnetic moment mu_tr [GeV^-1] of N and the beam "
+            "flavour (dipole portal).",
+        ),
+    ] = 0.0,
+    flavour: Annotated[str, typer.Option(help="Beam neutrino flavour: e, mu or tau.")] = "mu",
+    decay: Annotated[
+        str, typer.Option(help="Decay channel of N: 'nu e e', 'nu mu mu' or 'nu gamma'.")
+    ] = "nu e e",
+    n: Annotated[int, typer.Option("--n", help="Number of weighted events.")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same events).")] = 1,
+    out: Annotated[Path, typer.Option(help="Output: .parquet, .csv or .hepmc3.")] = Path(
+        "events.parquet"
+    ),
+    plot: Annotated[
+        Path | None, typer.Option(help="Also draw the standard distributions to this PNG.")
+    ] = None,
+) -> None:
+    """Generate weighted upscattering events nu A -> N A, N decaying in the detector."""
+    from nuportal import io
+    from nuportal.generation.upscattering import generate_upscattering, write_upscattering_hepmc3
+    from nuportal.models.dark_neutrino import DarkNeutrinoModel
+
+    check_writable(out)
+    check_writable(plot)
+    try:
+        fmt = io._format(out)
+        dipole = {f"mu_tr_{flavour}4": mu_tr} if flavour in ("e", "mu", "tau") else {}
+        model = DarkNeutrinoModel(
+            m4, mzprime, epsilon=epsilon, Ue4=ue4, Umu4=umu4, Utau4=utau4, gD=g_d,
+            alphaD=alpha_d, UD4=u_d4, dirac=dirac, **dipole,
+        )  # fmt: skip
+        events = generate_upscattering(
+            model, experiment, n, flavour=flavour, decay=decay, seed=seed,
+            progress=sys.stderr.isatty(),
+        )  # fmt: skip
+        if fmt == "hepmc3":
+            write_upscattering_hepmc3(events, out)
+        else:
+            io.write_events(events, out, events.attrs["metadata"])
+        if plot is not None:
+            from nuportal.plotting import plot_upscattering
+
+            plot_upscattering(events, plot)
+    except ValueError as exc:
+        fail(str(exc))
+    meta = events.attrs["metadata"]
+    typer.echo(
+        f"wrote {len(events)} events to {out}: {meta['upscatters']:.4g} upscatters at "
+        f"{meta['experiment']} ({meta['pot']:g} POT), {events['weight'].sum():.4g} of them "
+        f"decaying into {decay} inside the detector (N c tau = {meta['ctau_m']:.3g} m)"
+    )
