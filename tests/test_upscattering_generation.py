@@ -185,5 +185,13 @@ def test_upscatter_command(tmp_path):
     assert events.attrs["metadata"]["experiment"] == "miniboone_fhc"
     assert events["upscattering_weight"].sum() == pytest.approx(74.4, rel=0.05)
     assert (tmp_path / "ev.png").stat().st_size > 10_000
-    bad = CliRunner().invoke(app, ["upscatter", "--m4", "20", "--out", str(out)])
-    assert bad.exit_code == 2 and "above what the miniboone_fhc flux" in bad.stderr
+    for args, message in (
+        (["--m4", "20"], "above what the miniboone_fhc flux"),
+        (["--umu4", "-1e-3"], "--umu4 must be a non-negative"),
+        (["--experiment", "t2k"], "unknown experiment"),
+        (["--experiment", "dune_nd_fhc"], "no geometry for 'dune_nd'"),
+        (["--epsilon", "nan"], "epsilon"),
+    ):
+        bad = CliRunner().invoke(app, ["upscatter", *args, "--n", "10", "--out", str(out)])
+        assert bad.exit_code == 2, args
+        assert message in bad.stderr and len(bad.stderr.strip().splitlines()) == 1

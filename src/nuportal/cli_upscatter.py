@@ -64,6 +64,10 @@ def upscatter(
 
     check_writable(out)
     check_writable(plot)
+    for name, value in (("--ue4", ue4), ("--umu4", umu4), ("--utau4", utau4), ("--uD4", u_d4),
+                        ("--gD", g_d), ("--alphaD", alpha_d), ("--mu-tr", mu_tr)):  # fmt: skip
+        if value is not None and not value >= 0.0:
+            fail(f"{name} must be a non-negative number (a magnitude), got {value}")
     try:
         fmt = io._format(out)
         dipole = {f"mu_tr_{flavour}4": mu_tr} if flavour in ("e", "mu", "tau") else {}

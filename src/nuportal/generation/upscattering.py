@@ -318,7 +318,13 @@ def generate_upscattering(
     if not partial > 0.0:
         raise ValueError(f"N has no width into {decay!r} for this model (couplings vanish)")
     branching = partial / width
-    detector = get_detector(exp.detector)
+    try:
+        detector = get_detector(exp.detector)
+    except ValueError:
+        raise ValueError(
+            f"no geometry for {exp.detector!r} in the detector catalog yet: events need one "
+            f"(use upscattering_rates for the rates at {exp.name})"
+        ) from None
     volume = detector.active_volume
     source = detector.source()
     seeds = np.random.SeedSequence(seed)
