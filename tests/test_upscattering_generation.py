@@ -185,6 +185,13 @@ def test_upscatter_command(tmp_path):
     assert events.attrs["metadata"]["experiment"] == "miniboone_fhc"
     assert events["upscattering_weight"].sum() == pytest.approx(74.4, rel=0.05)
     assert (tmp_path / "ev.png").stat().st_size > 10_000
+    unweighted = tmp_path / "unw.parquet"
+    result = CliRunner().invoke(app, ["upscatter", "--n", "2000", "--seed", "1", "--unweight",
+                                      "--out", str(unweighted)])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    kept = io.read_events(unweighted)
+    assert kept["weight"].nunique() == 1  # equal weights, the same total
+    assert kept["weight"].sum() == pytest.approx(events["weight"].sum(), rel=1e-12)
     for args, message in (
         (["--m4", "20"], "above what the miniboone_fhc flux"),
         (["--umu4", "-1e-3"], "--umu4 must be a non-negative"),

@@ -50,6 +50,9 @@ def upscatter(
     ] = "nu e e",
     n: Annotated[int, typer.Option("--n", help="Number of weighted events.")] = 100_000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same events).")] = 1,
+    unweight: Annotated[
+        bool, typer.Option(help="Unweight by accept-reject (events of equal weight, same total).")
+    ] = False,
     out: Annotated[Path, typer.Option(help="Output: .parquet, .csv or .hepmc3.")] = Path(
         "events.parquet"
     ),
@@ -79,6 +82,12 @@ def upscatter(
             model, experiment, n, flavour=flavour, decay=decay, seed=seed,
             progress=sys.stderr.isatty(),
         )  # fmt: skip
+        if unweight:
+            from nuportal.generation.unweighting import unweight as unweight_events
+
+            metadata = events.attrs["metadata"]
+            events = unweight_events(events, rng=seed)
+            events.attrs["metadata"] = metadata
         if fmt == "hepmc3":
             write_upscattering_hepmc3(events, out)
         else:
