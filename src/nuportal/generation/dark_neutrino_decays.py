@@ -92,13 +92,16 @@ def sample_on_shell_zprime(
     helicity: int,
     n: int,
     rng: np.random.Generator,
+    *,
+    neutral_mass: float = 0.0,
 ) -> RestFrameDecays:
     """N -> nu Z' (polarized, asymmetry ``alpha`` for the Z' direction), Z' -> l- l+.
 
     The Z' decay is isotropic in its rest frame (its polarization is summed over, as in the
-    narrow-width treatment of the DarkNews generator).
+    narrow-width treatment of the DarkNews generator). ``neutral_mass`` is the mass of the
+    neutral daughter (0 for a light neutrino, m4 for N5 -> N4 Z').
     """
-    zprime, nu = sample_two_body_polarized(m4, mzprime, 0.0, alpha, helicity, n, rng)
+    zprime, nu = sample_two_body_polarized(m4, mzprime, neutral_mass, alpha, helicity, n, rng)
     minus, plus = two_body_decay(zprime, lepton_mass, lepton_mass, rng)
     return RestFrameDecays(lepton_minus=minus, lepton_plus=plus, weight=np.ones(n), nu=nu)
 
@@ -111,6 +114,7 @@ def sample_three_body(
     n: int,
     rng: np.random.Generator,
     *,
+    neutral_mass: float = 0.0,
     max_batches: int = 10_000,
 ) -> RestFrameDecays:
     """N -> nu l- l+ at rest, distributed as |M_h|^2 over three-body phase space.
@@ -131,12 +135,16 @@ def sample_three_body(
         Recorded for checking; the amplitude closure carries it.
     n : int
     rng : numpy.random.Generator
+    neutral_mass : float
+        Mass of the neutral daughter [GeV]: 0 for a light neutrino, m4 for N5 -> N4 l- l+.
     """
     if helicity not in (-1, 1):
         raise ValueError(f"helicity must be -1 or +1, got {helicity!r}")
 
     def draw(size: int):
-        nu, minus, plus, area = three_body_phase_space(m4, 0.0, lepton_mass, lepton_mass, size, rng)
+        nu, minus, plus, area = three_body_phase_space(
+            m4, neutral_mass, lepton_mass, lepton_mass, size, rng
+        )
         p_n = np.tile([m4, 0.0, 0.0, 0.0], (size, 1))
         s_n = np.tile([0.0, 0.0, 0.0, 1.0], (size, 1))
         value = amplitude(p_n, s_n, nu, minus, plus) * area  # flat in the Dalitz variables
