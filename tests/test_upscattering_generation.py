@@ -202,3 +202,39 @@ def test_upscatter_command(tmp_path):
         bad = CliRunner().invoke(app, ["upscatter", *args, "--n", "10", "--out", str(out)])
         assert bad.exit_code == 2, args
         assert message in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_upscattering_into_n5_of_a_3p2_model():
+    """BPR-type point (note Sec. 7): nu_mu -> N5, N5 -> N4 e+ e- with N4 leaving unseen."""
+    chi = math.sqrt(1e-5)
+    model = DarkNeutrinoModel(
+        0.107, 1.25, epsilon=chi * math.sqrt(1 - 0.22343), Umu4=math.sqrt(1.5e-6),
+        UD4=math.sqrt(7 / 11), gD=2.0, m5=0.150, Umu5=math.sqrt(0.85e-6), UD5=math.sqrt(4 / 11),
+    )  # fmt: skip
+    rates = upscattering_rates(model, "miniboone", hnl=5)
+    # the same as a 3+1 model with N at m5 and the nu_mu-N5 couplings (cross sections of N5)
+    view = model.hnl(5)
+    assert rates.events.sum() == pytest.approx(
+        upscattering_rates(view, "miniboone").events.sum(), rel=1e-12
+    )
+    events = generate_upscattering(
+        model, "miniboone", 5000, hnl=5, decay="N4 e e", seed=4, vegas_neval=2000
+    )
+    four = lambda name: events[[f"{name}_{c}" for c in "E px py pz".split()]].to_numpy()  # noqa: E731
+    np.testing.assert_allclose(invariant_mass(four("N4")), 0.107, rtol=1e-9)
+    np.testing.assert_allclose(
+        invariant_mass(four("N4"), four("e_minus"), four("e_plus")), 0.150, rtol=1e-9
+    )
+    br = view.partial_widths()["N4 e e"] / view.total_width
+    np.testing.assert_allclose(
+        events["weight"],
+        events["upscattering_weight"] * events["decay_probability"] * br,
+        rtol=1e-9,
+        atol=0,
+    )
+    w = events["upscattering_weight"].to_numpy()
+    assert w.sum() == pytest.approx(rates.events.sum(), abs=4 * math.sqrt(len(w) * np.var(w)))
+    with pytest.raises(ValueError, match="hnl=5"):
+        generate_upscattering(model, "miniboone", 10, decay="N4 e e")
+    with pytest.raises(ValueError, match="3\\+2 model"):
+        generate_upscattering(DarkNeutrinoModel(0.15, 1.25, **DEFAULT), "miniboone", 10, hnl=5)

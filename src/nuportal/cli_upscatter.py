@@ -44,9 +44,18 @@ def upscatter(
             "flavour (dipole portal).",
         ),
     ] = 0.0,
+    m5: Annotated[
+        float | None, typer.Option("--m5", help="3+2 model: mass of the heavier N5 [GeV].")
+    ] = None,
+    ue5: Annotated[float, typer.Option("--ue5", help="|U_e5|.")] = 0.0,
+    umu5: Annotated[float, typer.Option("--umu5", help="|U_mu5|.")] = 0.0,
+    utau5: Annotated[float, typer.Option("--utau5", help="|U_tau5|.")] = 0.0,
+    u_d5: Annotated[float, typer.Option("--uD5", help="|U_D5|.")] = 0.0,
+    hnl: Annotated[int, typer.Option("--hnl", help="Upscatter into N4 or (3+2 model) N5.")] = 4,
     flavour: Annotated[str, typer.Option(help="Beam neutrino flavour: e, mu or tau.")] = "mu",
     decay: Annotated[
-        str, typer.Option(help="Decay channel of N: 'nu e e', 'nu mu mu' or 'nu gamma'.")
+        str,
+        typer.Option(help="Decay channel: 'nu e e', 'nu mu mu', 'nu gamma'; for N5 'N4 e e'."),
     ] = "nu e e",
     n: Annotated[int, typer.Option("--n", help="Number of weighted events.")] = 100_000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same events).")] = 1,
@@ -68,7 +77,8 @@ def upscatter(
     check_writable(out)
     check_writable(plot)
     for name, value in (("--ue4", ue4), ("--umu4", umu4), ("--utau4", utau4), ("--uD4", u_d4),
-                        ("--gD", g_d), ("--alphaD", alpha_d), ("--mu-tr", mu_tr)):  # fmt: skip
+                        ("--gD", g_d), ("--alphaD", alpha_d), ("--mu-tr", mu_tr), ("--ue5", ue5),
+                        ("--umu5", umu5), ("--utau5", utau5), ("--uD5", u_d5)):  # fmt: skip
         if value is not None and not value >= 0.0:
             fail(f"{name} must be a non-negative number (a magnitude), got {value}")
     try:
@@ -76,10 +86,11 @@ def upscatter(
         dipole = {f"mu_tr_{flavour}4": mu_tr} if flavour in ("e", "mu", "tau") else {}
         model = DarkNeutrinoModel(
             m4, mzprime, epsilon=epsilon, Ue4=ue4, Umu4=umu4, Utau4=utau4, gD=g_d,
-            alphaD=alpha_d, UD4=u_d4, dirac=dirac, **dipole,
+            alphaD=alpha_d, UD4=u_d4, dirac=dirac, m5=m5, Ue5=ue5, Umu5=umu5, Utau5=utau5,
+            UD5=u_d5, **dipole,
         )  # fmt: skip
         events = generate_upscattering(
-            model, experiment, n, flavour=flavour, decay=decay, seed=seed,
+            model, experiment, n, flavour=flavour, decay=decay, hnl=hnl, seed=seed,
             progress=sys.stderr.isatty(),
         )  # fmt: skip
         if unweight:

@@ -130,6 +130,7 @@ def upscattering_rates(
     e_min_factor: float = 1.05,
     nc_convention: str = "darknews",
     n_energies: int = 400,
+    hnl: int = 4,
 ) -> pd.DataFrame:
     """Expected upscatters per channel and helicity for an exposure, by quadrature.
 
@@ -152,6 +153,8 @@ def upscattering_rates(
     nc_convention : {"darknews", "physical"}
         Weak NC nucleon form factors
         (:func:`~nuportal.models.upscattering.upscattering_cross_section`).
+    hnl : {4, 5}
+        Upscattering into N4 or, in a 3+2 model, into N5.
 
     Returns
     -------
@@ -159,6 +162,7 @@ def upscattering_rates(
         Columns ``nucleus``, ``process``, ``helicity`` (-1 conserving, +1 flipping), ``events``.
     """
     exp = experiment if isinstance(experiment, Exposure) else exposure(experiment)
+    model = model if hnl == 4 else model.hnl(hnl)
     column = _flavour_column(flavour)
     flux = exp.flux
     rows = []
@@ -185,8 +189,9 @@ def upscattering_rates(
     return pd.DataFrame(rows, columns=["nucleus", "process", "helicity", "events"])
 
 
-#: Visible decay channels of N that events can be generated in.
-DECAY_CHANNELS = ("nu e e", "nu mu mu", "nu gamma")
+#: Visible decay channels of N that events can be generated in ("N4 l l": the heavier N5 of a
+#: 3+2 model decaying into N4, which leaves the detector unseen).
+DECAY_CHANNELS = ("nu e e", "nu mu mu", "nu gamma", "N4 e e", "N4 mu mu")
 
 
 def _channel_integrand(model, experiment, channel, flavour, lo, hi, nc_convention):
@@ -222,25 +227,41 @@ def _channel_integrand(model, experiment, channel, flavour, lo, hi, nc_conventio
     return parts, target
 
 
-def _rest_frame_decays(model, decay: str, helicity: int, n: int, rng: np.random.Generator):
-    """Unweighted rest-frame decays of N in ``decay`` for one helicity (z = spin axis)."""
+def _rest_frame_decays(model, produced, decay: str, helicity: int, n: int,
+                       rng: np.random.Generator):  # fmt: skip
+    """Unweighted rest-frame decays of the produced N_i in ``decay`` for one helicity (z = spin
+    axis). ``model`` is the full model, ``produced`` the N_i view (or the model for N4)."""
     from nuportal.models import dark_neutrino_decays as dnd
 
     if decay == "nu gamma":
-        d_sq = model.couplings.dipole_total_sq()
-        ends = [dnd.dgamma_dcos_nu_gamma(1.0, c, model.m4, d_sq, dirac=model.dirac)
+        d_sq = produced.couplings.dipole_total_sq()
+        ends = [dnd.dgamma_dcos_nu_gamma(1.0, c, produced.m4, d_sq, dirac=produced.dirac)
                 for c in (1.0, -1.0)]  # fmt: skip
         alpha = (ends[0] - ends[1]) / (ends[0] + ends[1])
-        gamma, nu = sample_two_body_polarized(model.m4, 0.0, 0.0, alpha, helicity, n, rng)
+        gamma, nu = sample_two_body_polarized(produced.m4, 0.0, 0.0, alpha, helicity, n, rng)
         return RestFrameDecays(lepton_minus=nu, lepton_plus=gamma, weight=np.ones(n))
-    lepton = "e" if decay == "nu e e" else "mu"
+    lepton = "e" if decay.endswith("e e") else "mu"
     m_l = constants.mass("e-" if lepton == "e" else "mu-")
-    if model.on_shell:  # N -> nu Z', Z' -> l l (the Z/W three-body part is negligible)
-        v_sq = model.couplings.V_N_total_sq()
-        ends = [dnd.dgamma_dcos_nu_zprime(1.0, c, model.m4, model.mzprime, v_sq,
-                                          dirac=model.dirac) for c in (1.0, -1.0)]  # fmt: skip
+    if decay.startswith("N4"):  # N5 -> N4 l l through an off-shell Z' (and Z)
+        if produced.m4 > model.m4 + model.mzprime:
+            raise ValueError(
+                "events with an on-shell N5 -> N4 Z' decay are not implemented (m5 > m4 + m_Z'); "
+                "the widths are in DarkNeutrinoModel.n5_partial_widths()"
+            )
+
+        def amplitude(p_n, s_n, k, minus, plus):
+            return dnd.msq_ni_to_nj_ll_polarized(p_n, s_n, k, minus, plus, model.V_45,
+                                                 model.C_45, model.couplings, model.mzprime,
+                                                 h=helicity)  # fmt: skip
+
+        return sample_three_body(produced.m4, m_l, amplitude, helicity, n, rng,
+                                 neutral_mass=model.m4)  # fmt: skip
+    if produced.m4 > model.mzprime:  # N -> nu Z', Z' -> l l (the Z/W three-body part is tiny)
+        v_sq = produced.couplings.V_N_total_sq()
+        ends = [dnd.dgamma_dcos_nu_zprime(1.0, c, produced.m4, model.mzprime, v_sq,
+                                          dirac=produced.dirac) for c in (1.0, -1.0)]  # fmt: skip
         alpha = (ends[0] - ends[1]) / (ends[0] + ends[1])
-        return sample_on_shell_zprime(model.m4, model.mzprime, m_l, alpha, helicity, n, rng)
+        return sample_on_shell_zprime(produced.m4, model.mzprime, m_l, alpha, helicity, n, rng)
 
     def amplitude(p_n, s_n, k, minus, plus):
         return dnd.msq_nu_ll_polarized(
@@ -249,20 +270,27 @@ def _rest_frame_decays(model, decay: str, helicity: int, n: int, rng: np.random.
             k,
             minus,
             plus,
-            model.couplings,
+            produced.couplings,
             model.mzprime,
             lepton,
             h=helicity,
-            dirac=model.dirac,
+            dirac=produced.dirac,
         )
 
-    return sample_three_body(model.m4, m_l, amplitude, helicity, n, rng)
+    return sample_three_body(produced.m4, m_l, amplitude, helicity, n, rng)
 
 
-def _decay_width(model, decay: str) -> float:
+def _decay_width(produced, decay: str) -> float:
+    """Partial width [GeV] of the produced N_i into the generated channel."""
     if decay == "nu gamma":
-        return float(model.partial_widths()["nu gamma"])
-    return float(model.width_nu_ll("e" if decay == "nu e e" else "mu"))
+        return float(produced.partial_widths()["nu gamma"])
+    if decay.startswith("N4"):
+        return float(produced.partial_widths().get(decay, 0.0))
+    lepton = "e" if decay == "nu e e" else "mu"
+    if hasattr(produced, "width_nu_ll"):
+        return float(produced.width_nu_ll(lepton))
+    widths = produced.partial_widths()
+    return float(widths.get(decay, 0.0))
 
 
 def generate_upscattering(
@@ -272,6 +300,7 @@ def generate_upscattering(
     *,
     flavour: str = "mu",
     decay: str = "nu e e",
+    hnl: int = 4,
     seed: int = 1,
     e_min_factor: float = 1.05,
     nc_convention: str = "darknews",
@@ -291,8 +320,11 @@ def generate_upscattering(
         Number of weighted events (shared among the channels in proportion to their rates).
     flavour : {"e", "mu", "tau"}
         Beam neutrino flavour.
-    decay : {"nu e e", "nu mu mu", "nu gamma"}
-        Decay channel of N generated (weights include its branching ratio).
+    decay : {"nu e e", "nu mu mu", "nu gamma", "N4 e e", "N4 mu mu"}
+        Decay channel of the produced N generated (weights include its branching ratio).
+    hnl : {4, 5}
+        Which heavy neutral lepton the neutrinos upscatter into (5: the heavier one of a 3+2
+        model, ``DarkNeutrinoModel(..., m5=...)``, typically decaying into N4 e+ e-).
     seed : int
         Random seed (same seed, same events).
     e_min_factor, nc_convention
@@ -313,10 +345,17 @@ def generate_upscattering(
         raise ValueError(f"n_events must be a positive integer, got {n_events!r}")
     exp = experiment if isinstance(experiment, Exposure) else exposure(experiment)
     _flavour_column(flavour)
-    width = float(model.total_width)
-    partial = _decay_width(model, decay)
+    if hnl not in (4, 5):
+        raise ValueError(f"hnl must be 4 or 5, got {hnl!r}")
+    if hnl == 5 and getattr(model, "m5", None) is None:
+        raise ValueError("hnl=5 needs a 3+2 model: DarkNeutrinoModel(..., m5=...)")
+    if decay.startswith("N4") and hnl != 5:
+        raise ValueError(f"decay {decay!r} is a decay of N5: pass hnl=5")
+    produced = model if hnl == 4 else model.hnl(5)
+    width = float(produced.total_width)
+    partial = _decay_width(produced, decay)
     if not partial > 0.0:
-        raise ValueError(f"N has no width into {decay!r} for this model (couplings vanish)")
+        raise ValueError(f"N{hnl} has no width into {decay!r} for this model (couplings vanish)")
     branching = partial / width
     try:
         detector = get_detector(exp.detector)
@@ -330,10 +369,10 @@ def generate_upscattering(
     seeds = np.random.SeedSequence(seed)
     plans = []
     for index, channel in enumerate(channels(exp)):
-        lo, hi = _energy_range(model, exp, channel, e_min_factor)
+        lo, hi = _energy_range(produced, exp, channel, e_min_factor)
         if not hi > lo:
             continue
-        parts, target = _channel_integrand(model, exp, channel, flavour, lo, hi, nc_convention)
+        parts, target = _channel_integrand(produced, exp, channel, flavour, lo, hi, nc_convention)
         adapted = adapt_map(
             lambda x, parts=parts: parts(x)[2] + parts(x)[3], 2,
             seed=int(seeds.generate_state(1)[0]) + index, nitn=vegas_nitn, neval=vegas_neval,
@@ -341,7 +380,7 @@ def generate_upscattering(
         plans.append((channel, parts, target, adapted))
     if not plans:
         raise ValueError(
-            f"m4 = {model.m4} GeV is above what the {exp.name} flux can produce "
+            f"m{hnl} = {produced.m4} GeV is above what the {exp.name} flux can produce "
             f"(highest energy {exp.energy_range[1]} GeV)"
         )
     totals = np.array([max(p[3].integral, 0.0) for p in plans])
@@ -354,7 +393,7 @@ def generate_upscattering(
         total = f_minus + f_plus
         weight = total * jac / n
         helicity = np.where(rng.random(n) * total < f_minus, -1, 1)
-        tables.append(_events(model, channel, target, flavour, e, q2, weight, helicity,
+        tables.append(_events(model, produced, channel, target, e, q2, weight, helicity,
                               volume, source, decay, width, branching, rng))  # fmt: skip
     events = pd.concat(tables, ignore_index=True)
     events.attrs["metadata"] = {
@@ -363,10 +402,11 @@ def generate_upscattering(
         "pot": exp.pot,
         "flavour": flavour,
         "decay": decay,
+        "hnl": hnl,
         "seed": seed,
         "model": repr(model),
         "branching_ratio": branching,
-        "ctau_m": float(model.ctau),
+        "ctau_m": float(produced.ctau),
         "upscatters": float(events["upscattering_weight"].sum()),
         "weight_normalization": (
             f"expected events with N decaying into {decay} inside the detector for the "
@@ -377,11 +417,11 @@ def generate_upscattering(
     return events
 
 
-def _events(model, channel, target, flavour, e, q2, weight, helicity, volume, source, decay,
+def _events(model, produced, channel, target, e, q2, weight, helicity, volume, source, decay,
             width, branching, rng) -> pd.DataFrame:  # fmt: skip
     """Lab-frame events of one channel: kinematics, scattering vertex, decay."""
     n = len(e)
-    m4, mt = model.m4, target.mass
+    m4, mt = produced.m4, target.mass
     vertex = sample_uniform_points(volume, n, rng)
     beam = source.directions_to(vertex)
     e_n = e - q2 / (2.0 * mt)
@@ -399,10 +439,14 @@ def _events(model, channel, target, flavour, e, q2, weight, helicity, volume, so
         if not len(rows):
             continue
         beam_h = ParentBeam(p4_n[rows], vertex[rows], weight[rows], np.full(len(rows), h))
-        rest = _rest_frame_decays(model, decay, h, len(rows), rng)
-        names = ("nu", "nu", "gamma") if decay == "nu gamma" else ("nu", "e_minus", "e_plus")
-        if decay == "nu mu mu":
-            names = ("nu", "mu_minus", "mu_plus")
+        rest = _rest_frame_decays(model, produced, decay, h, len(rows), rng)
+        neutral = "N4" if decay.startswith("N4") else "nu"
+        if decay == "nu gamma":
+            names = ("nu", "nu", "gamma")
+        elif decay.endswith("mu mu"):
+            names = (neutral, "mu_minus", "mu_plus")
+        else:
+            names = (neutral, "e_minus", "e_plus")
         cols = decays_in_volume(beam_h, rest, volume, width, branching, rng, names=names)
         cols["rows"] = rows
         parts.append(cols)
@@ -463,7 +507,7 @@ def reconstructed_energy_qe(
 def _visible(columns, beam: NDArray[np.float64], decay: str) -> dict[str, NDArray[np.float64]]:
     """Visible energy, angle of the visible system to the beam, and E_QE."""
     names = ("gamma",) if decay == "nu gamma" else (
-        ("e_minus", "e_plus") if decay == "nu e e" else ("mu_minus", "mu_plus")
+        ("e_minus", "e_plus") if decay.endswith("e e") else ("mu_minus", "mu_plus")
     )  # fmt: skip
     p = sum(np.column_stack([columns[f"{n}_{c}"] for c in ("E", "px", "py", "pz")]) for n in names)
     cos = np.einsum("ij,ij->i", p[:, 1:], beam) / np.linalg.norm(p[:, 1:], axis=1)
@@ -488,10 +532,11 @@ def write_upscattering_hepmc3(events: pd.DataFrame, path) -> None:
     """Write upscattering events to HepMC3 ASCII (vectorized, :func:`nuportal.hepmc3.write_hepmc3`).
 
     Topology: the beam neutrino and the target (a nucleus, or a proton for elastic scattering on
-    protons; status 4) meet at the scattering vertex (positions in mm); N (PDG 9900012, the
-    HeavyN convention of arXiv:1411.7305; status 2) and the recoil (status 1) leave it; N decays at
-    the second vertex into the neutrino and the visible particles (status 1). Masses are the
-    nominal ones. The event weight is ``weight``; the run attributes carry the metadata.
+    protons; status 4) meet at the scattering vertex (positions in mm); N (PDG 9900012 for N4,
+    9900014 for N5, the HeavyN convention of arXiv:1411.7305; status 2) and the recoil (status 1)
+    leave it; N decays at the second vertex into the neutrino (or N4) and the visible particles
+    (status 1). Masses are the nominal ones. The event weight is ``weight``; the run attributes
+    carry the metadata.
     """
     from nuportal import __version__
     from nuportal.hepmc3 import HepMCParticle, HepMCVertex, write_hepmc3
@@ -508,6 +553,15 @@ def write_upscattering_hepmc3(events: pd.DataFrame, path) -> None:
     n = len(events)
     at_rest = np.column_stack([target_mass, np.zeros((n, 3))])
     m4 = float(np.sqrt(max(four("parent")[0] @ (four("parent")[0] * [1, -1, -1, -1]), 0.0)))
+    # PDG numbers of heavy neutral leptons: the HeavyN convention (arXiv:1411.7305), N4 ->
+    # 9900012 and, in a 3+2 model, N5 -> 9900014
+    parent_pdg = 9900014 if meta.get("hnl", 4) == 5 else 9900012
+    neutral = ("N4", 9900012) if "N4_E" in events else ("nu", nu_pdg)
+    if "N4_E" in events:
+        n4 = four("N4")[0]
+        neutral_mass = float(np.sqrt(max(n4 @ (n4 * [1, -1, -1, -1]), 0.0)))
+    else:
+        neutral_mass = 0.0
     if "gamma_E" in events:
         visible = [(22, "gamma", 0.0)]
     elif "mu_minus_E" in events:
@@ -519,9 +573,9 @@ def write_upscattering_hepmc3(events: pd.DataFrame, path) -> None:
     particles = [
         HepMCParticle(nu_pdg, four("nu_in"), 0.0, 4),
         HepMCParticle(targets, at_rest, target_mass, 4),
-        HepMCParticle(9900012, four("parent"), m4, 2, 1),
+        HepMCParticle(parent_pdg, four("parent"), m4, 2, 1),
         HepMCParticle(targets, four("recoil"), target_mass, 1, 1),
-        HepMCParticle(nu_pdg, four("nu"), 0.0, 1, 2),
+        HepMCParticle(neutral[1], four(neutral[0]), neutral_mass, 1, 2),
     ] + [HepMCParticle(pdg, four(name), mass, 1, 2) for pdg, name, mass in visible]
     mm = 1e3
     vertices = [

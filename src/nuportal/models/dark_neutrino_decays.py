@@ -67,15 +67,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "dalitz_limits_nu_ll",
+    "dalitz_limits_three_body",
     "dgamma_dcos_nu_gamma",
     "dgamma_dcos_nu_zprime",
+    "msq_ni_to_nj_ll",
+    "msq_ni_to_nj_ll_polarized",
     "msq_nu_ll",
     "msq_nu_ll_polarized",
     "width_n_to_nu_gamma",
     "width_n_to_nu_ll",
     "width_n_to_nu_zprime",
+    "width_ni_to_nj_ll",
+    "width_ni_to_nj_zprime",
     "width_zprime_to_leptons",
     "width_zprime_to_n_n",
+    "width_zprime_to_ni_nj",
     "width_zprime_to_nu_n",
 ]
 
@@ -643,3 +649,284 @@ def width_n_to_nu_ll(
         [_width_nu_ll_scalar(float(x), couplings, mzp, lepton, dirac, flags) for x in m.flat]
     ).reshape(m.shape)
     return _out(out)
+
+
+# ------------------------------------------------------------------------ N_i -> N_j l+ l- (3+2)
+# Heavy-to-heavy decays of the 3+2 model (:class:`~nuportal.models.dark_neutrino.DarkNeutrinoModel`
+# with m5): N_i(p) -> N_j(k) l-(p1) l+(p2) with a MASSIVE daughter N_j, through the vertices
+# Z'_m V_ij Nbar_j gamma^m P_L N_i + Z_m C_ij Nbar_j gamma^m P_L N_i. The amplitude has the form
+# of the module docstring with A_L = V_ij (d_V + d_A)/(s - m_Z'^2) + C_ij (c_V + c_A)/(s - m_Z^2),
+# A_R likewise with (d_V - d_A), (c_V - c_A); no W exchange (it needs a charged current with the
+# daughter in the lepton doublet). Dirac N_i, N_j only. With u ubar(p) = (pslash + m_i)(1 +
+# gamma5 h sslash)/2 and sum over the N_j spin (kslash + m_j), the N-side trace is
+# Tr[(kslash + m_j) gamma^m P_L (pslash + m_i)(1 + gamma5 h sslash)/2 gamma^n P_L]: the chiral
+# projectors keep only the odd part pslash - h m_i sslash of the parent density, and the m_j
+# term is then a trace of an odd number of gamma matrices, so it vanishes (no m_i m_j term,
+# unlike the Majorana case): the |M_h|^2 is F(p - h m_i s) of the module docstring with k now
+# massive (checked against an explicit 4x4 trace in tests/test_dark_neutrino_3p2.py). DarkNews'
+# Dirac ``diff_gamma_Ni_to_Nj_ell_ell`` (``Amp_KinMix_SQR``) likewise has no m_i m_j term.
+
+
+def dalitz_limits_three_body(
+    m_ll2: ArrayLike, mass: ArrayLike, daughter_mass: ArrayLike, lepton_mass: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Range of t = (k + p1)^2 at fixed s = (p1 + p2)^2 for m -> m_j(k) l-(p1) l+(p2).
+
+    t_min,max = (E1* + E3*)^2 - (p1* +- p3*)^2 in the l+ l- rest frame ([PDG-kin] eq. 49.23):
+    E1* = sqrt(s)/2, p1* = sqrt(s/4 - m_l^2), E3* = (m^2 - s - m_j^2)/(2 sqrt(s)),
+    p3* = sqrt(E3*^2 - m_j^2). Valid for 4 m_l^2 <= s <= (m - m_j)^2, s > 0. For m_j = 0 it is
+    :func:`dalitz_limits_nu_ll`.
+    """
+    s = np.asarray(m_ll2, dtype=float)
+    m = np.asarray(mass, dtype=float)
+    mj = np.asarray(daughter_mass, dtype=float)
+    ml = float(lepton_mass)
+    rs = np.sqrt(s)
+    e1 = 0.5 * rs
+    p1 = np.sqrt(np.clip(0.25 * s - ml * ml, 0.0, None))
+    e3 = (m * m - s - mj * mj) / (2.0 * rs)
+    p3 = np.sqrt(np.clip(e3 * e3 - mj * mj, 0.0, None))
+    return (e1 + e3) ** 2 - (p1 + p3) ** 2, (e1 + e3) ** 2 - (p1 - p3) ** 2
+
+
+def _heavy_chiral(
+    s: NDArray[np.float64],
+    v_ij: float,
+    c_ij: float,
+    couplings: DarkNeutrinoCouplings,
+    mzprime: float,
+    zprime: bool,
+    z: bool,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """A_L, A_R of N_i -> N_j l l, shape (1, ...) (one 'flavour' for _f_contracted)."""
+    c = couplings
+    prop_zp = v_ij / (s - mzprime**2) if zprime else 0.0 * s
+    prop_z = c_ij / (s - c.m_z**2) if z else 0.0 * s
+    dl = c.zprime_electron_vector + c.zprime_electron_axial
+    dr = c.zprime_electron_vector - c.zprime_electron_axial
+    cl = c.z_electron_vector + c.z_electron_axial
+    cr = c.z_electron_vector - c.z_electron_axial
+    a_l = np.asarray(dl * prop_zp + cl * prop_z, dtype=float)[None]
+    a_r = np.asarray(dr * prop_zp + cr * prop_z, dtype=float)[None]
+    return a_l, a_r
+
+
+def _msq_heavy_invariants(
+    s: NDArray[np.float64],
+    t: NDArray[np.float64],
+    m: float,
+    mj: float,
+    ml: float,
+    a_lr: tuple[NDArray[np.float64], NDArray[np.float64]],
+) -> NDArray[np.float64]:
+    u = m * m + mj * mj + 2.0 * ml * ml - s - t
+    k_p1 = 0.5 * (t - mj * mj - ml * ml)
+    k_p2 = 0.5 * (u - mj * mj - ml * ml)
+    p_p2 = 0.5 * (m * m + ml * ml - t)
+    p_p1 = 0.5 * (m * m + ml * ml - u)
+    k_p = 0.5 * (m * m + mj * mj - s)
+    return 0.5 * _f_contracted(a_lr[0], a_lr[1], k_p1, p_p2, k_p2, p_p1, k_p, ml)
+
+
+def msq_ni_to_nj_ll(
+    m_ll2: ArrayLike,
+    m_njl2: ArrayLike,
+    mass: float,
+    daughter_mass: float,
+    v_ij: float,
+    c_ij: float,
+    couplings: DarkNeutrinoCouplings,
+    mzprime: float,
+    lepton: str,
+    *,
+    zprime: bool = True,
+    z: bool = True,
+) -> NDArray[np.float64] | float:
+    """Spin-averaged |M|^2 of N_i(p) -> N_j(k) l-(p1) l+(p2), Dirac, massive N_j.
+
+    |M|^2 = 8 [A_L^2 (k.p1)(p.p2) + A_R^2 (k.p2)(p.p1) + A_L A_R m_l^2 (k.p)] (see the comment
+    block above :func:`dalitz_limits_three_body`), with k.p1 = (t - m_j^2 - m_l^2)/2,
+    k.p2 = (u - m_j^2 - m_l^2)/2, p.p2 = (m^2 + m_l^2 - t)/2, p.p1 = (m^2 + m_l^2 - u)/2,
+    k.p = (m^2 + m_j^2 - s)/2, u = m^2 + m_j^2 + 2 m_l^2 - s - t. For m_j -> 0 and
+    V_ij -> V_N it is :func:`msq_nu_ll` (Z' part). dGamma = |M|^2 ds dt / ((2 pi)^3 32 m^3).
+
+    Parameters
+    ----------
+    m_ll2, m_njl2 : array_like
+        s = (p1 + p2)^2 and t = (k + p1)^2 [GeV^2].
+    mass, daughter_mass : float
+        m_i > m_j >= 0 [GeV].
+    v_ij, c_ij : float
+        Z' and Z couplings of Nbar_j gamma^m P_L N_i (V_45, C_45 of the 3+2 model).
+    couplings : DarkNeutrinoCouplings
+        Source of the charged-lepton couplings and of m_Z.
+    mzprime : float
+        Z' mass [GeV].
+    lepton : {"e", "mu", "tau"}
+        Charged lepton.
+    zprime, z : bool
+        Include the Z' and Z exchanges.
+    """
+    m = float(_check_mass(mass, "mass"))
+    mj = float(daughter_mass)
+    if not (0.0 <= mj < m):
+        raise ValueError(f"daughter_mass must be in [0, mass), got {daughter_mass!r}")
+    ml = _lepton_mass(lepton)
+    s, t = np.broadcast_arrays(np.asarray(m_ll2, dtype=float), np.asarray(m_njl2, dtype=float))
+    a_lr = _heavy_chiral(s, float(v_ij), float(c_ij), couplings, mzprime, zprime, z)
+    return _out(_msq_heavy_invariants(s, t, m, mj, ml, a_lr))
+
+
+def msq_ni_to_nj_ll_polarized(
+    p_n: ArrayLike,
+    s_n: ArrayLike,
+    k_nj: ArrayLike,
+    p_lminus: ArrayLike,
+    p_lplus: ArrayLike,
+    v_ij: float,
+    c_ij: float,
+    couplings: DarkNeutrinoCouplings,
+    mzprime: float,
+    *,
+    h: ArrayLike = 1.0,
+    zprime: bool = True,
+    z: bool = True,
+) -> NDArray[np.float64] | float:
+    """|M_h|^2 of a polarised Dirac N_i(p, h) -> N_j(k) l-(p1) l+(p2), summed over final spins.
+
+    |M_h|^2 = (1/2) F(p - h m_i s), F(q) = 16 [A_L^2 (k.p1)(q.p2) + A_R^2 (k.p2)(q.p1)
+    + A_L A_R m_l^2 (k.q)], k the massive N_j momentum (no m_i m_j term for the chiral vertex,
+    see the comment block above :func:`dalitz_limits_three_body`). The lepton mass is taken
+    from the l- four-momentum. Sum over h = +-1 is 2 x :func:`msq_ni_to_nj_ll`.
+    dGamma_h = |M_h|^2 dPhi_3 / (2 m_i).
+
+    Parameters
+    ----------
+    p_n, s_n : array_like, shape (..., 4)
+        Parent four-momentum and spin four-vector of the h = +1 state (s.p = 0, s.s = -1).
+    k_nj, p_lminus, p_lplus : array_like, shape (..., 4)
+        Four-momenta of N_j, l-, l+ [GeV].
+    v_ij, c_ij, couplings, mzprime, zprime, z
+        As in :func:`msq_ni_to_nj_ll`.
+    h : float or array_like
+        Helicity +1 or -1 (or a polarisation in [-1, 1]).
+    """
+    p = np.asarray(p_n, dtype=float)
+    sn = np.asarray(s_n, dtype=float)
+    k = np.asarray(k_nj, dtype=float)
+    p1 = np.asarray(p_lminus, dtype=float)
+    p2 = np.asarray(p_lplus, dtype=float)
+    for name, arr in (("p_n", p), ("s_n", sn), ("k_nj", k), ("p_lminus", p1), ("p_lplus", p2)):
+        if arr.shape[-1:] != (4,) or np.any(~np.isfinite(arr)):
+            raise ValueError(f"{name} must be finite four-vectors with last axis of length 4")
+    hh = _helicity(h)
+    m = np.sqrt(np.clip(_dot(p, p), 0.0, None))
+    ml2 = np.clip(_dot(p1, p1), 0.0, None)
+    q = p - (hh * m)[..., None] * sn
+    s = _dot(p1 + p2, p1 + p2)
+    a_l, a_r = _heavy_chiral(s, float(v_ij), float(c_ij), couplings, mzprime, zprime, z)
+    f = 16.0 * (
+        a_l[0] ** 2 * _dot(k, p1) * _dot(q, p2)
+        + a_r[0] ** 2 * _dot(k, p2) * _dot(q, p1)
+        + a_l[0] * a_r[0] * ml2 * _dot(k, q)
+    )
+    return _out(0.5 * f)
+
+
+def width_ni_to_nj_ll(
+    mass: float,
+    daughter_mass: float,
+    v_ij: float,
+    c_ij: float,
+    couplings: DarkNeutrinoCouplings,
+    mzprime: float,
+    lepton: str,
+    *,
+    zprime: bool = True,
+    z: bool = True,
+) -> float:
+    """Gamma(N_i -> N_j l+ l-) three-body [GeV], Dirac, massive N_j.
+
+    1/((2 pi)^3 32 m^3) integral ds dt |M|^2 (:func:`msq_ni_to_nj_ll`) over the Dalitz region
+    (:func:`dalitz_limits_three_body`): t by 8-point Gauss-Legendre (exact: |M|^2 is
+    quadratic in t at fixed s), s in [4 m_l^2, (m - m_j)^2] by adaptive quadrature (relative
+    tolerance 1e-10) after s = a + (b - a)(1 - cos(pi y))/2, which removes the square-root
+    behaviour at both ends. Off-shell Z' only: with ``zprime=True`` the Z' must not be
+    producible on shell, m - m_j <= m_Z' (else ValueError; use :func:`width_ni_to_nj_zprime`).
+    0 below threshold (m - m_j <= 2 m_l).
+
+    Parameters
+    ----------
+    mass, daughter_mass, v_ij, c_ij, couplings, mzprime, lepton, zprime, z
+        As in :func:`msq_ni_to_nj_ll`.
+    """
+    m = float(_check_mass(mass, "mass"))
+    mj = float(daughter_mass)
+    if not (0.0 <= mj < m):
+        raise ValueError(f"daughter_mass must be in [0, mass), got {daughter_mass!r}")
+    ml = _lepton_mass(lepton)
+    a, b = 4.0 * ml * ml, (m - mj) ** 2
+    if b <= a:
+        return 0.0
+    if zprime and v_ij != 0.0 and mzprime < m - mj:
+        raise ValueError(
+            f"the three-body width with Z' exchange needs mzprime >= mass - daughter_mass "
+            f"(off shell), got mzprime = {mzprime!r}; use width_ni_to_nj_zprime"
+        )
+    v, c = float(v_ij), float(c_ij)
+
+    def g_of_y(y: float) -> float:
+        s = a + 0.5 * (b - a) * (1.0 - math.cos(math.pi * y))
+        t_lo, t_hi = dalitz_limits_three_body(s, m, mj, ml)
+        half = 0.5 * (t_hi - t_lo)
+        t = 0.5 * (t_hi + t_lo) + half * _T_NODES
+        sv = np.full(t.shape, s)
+        a_lr = _heavy_chiral(sv, v, c, couplings, mzprime, zprime, z)
+        msq = _msq_heavy_invariants(sv, t, m, mj, ml, a_lr)
+        jac = 0.5 * (b - a) * math.pi * math.sin(math.pi * y)
+        return float(half * np.dot(_T_WEIGHTS, msq) * jac)
+
+    val, _ = integrate.quad(g_of_y, 0.0, 1.0, epsabs=0.0, epsrel=_EPSREL, limit=200)
+    return float(val / ((2.0 * np.pi) ** 3 * 32.0 * m**3))
+
+
+def width_ni_to_nj_zprime(mass: float, daughter_mass: float, mzprime: float, v_ij: float) -> float:
+    """Gamma(N_i -> N_j Z') on shell [GeV], Dirac, vertex V_ij Nbar_j gamma^m P_L N_i.
+
+    Gamma = |V_ij|^2 m^3/(32 pi m_Z'^2) lambda^(1/2)(1, x, y) (1 - 2x + x^2 + y + x y - 2 y^2),
+    x = m_j^2/m^2, y = m_Z'^2/m^2 (derived here: spin-averaged |M|^2 = |V|^2 [k.p + 2 (k.q)
+    (p.q)/m_Z'^2]; the m_i m_j term cancels for the chiral vertex). For m_j = 0 it is
+    :func:`width_n_to_nu_zprime`; it equals DarkNews' differential ``diff_gamma_Ni_to_Nj_V``
+    (Dirac) integrated over the angle. Zero for m <= m_j + m_Z'.
+    """
+    m = float(_check_mass(mass, "mass"))
+    mzp = float(_check_mass(mzprime, "mzprime"))
+    mj = float(daughter_mass)
+    if m <= mj + mzp:
+        return 0.0
+    x, y = (mj / m) ** 2, (mzp / m) ** 2
+    lam = max((1.0 - x - y) ** 2 - 4.0 * x * y, 0.0)
+    poly = 1.0 - 2.0 * x + x * x + y + x * y - 2.0 * y * y
+    return float(v_ij**2 * m**3 / (32.0 * np.pi * mzp**2) * math.sqrt(lam) * poly)
+
+
+def width_zprime_to_ni_nj(mzprime: float, m_i: float, m_j: float, v_ij: float) -> float:
+    """Gamma(Z' -> N_i Nbar_j) [GeV], Dirac, vertex V_ij Nbar_j gamma^m P_L N_i (+ h.c.).
+
+    Gamma = |V|^2 lambda^(1/2)(M^2, m_i^2, m_j^2)/(48 pi M^3) [2 a.b + 4 (a.q)(b.q)/M^2],
+    a.b = (M^2 - m_i^2 - m_j^2)/2, a.q = (M^2 + m_i^2 - m_j^2)/2, b.q = (M^2 - m_i^2 + m_j^2)/2
+    (derived here; one charge state). For m_i = m_j it is :func:`width_zprime_to_n_n` (Dirac);
+    twice it with m_i = 0 is :func:`width_zprime_to_nu_n`. Zero for M <= m_i + m_j.
+    """
+    mzp = float(_check_mass(mzprime, "mzprime"))
+    mi, mj = float(m_i), float(m_j)
+    if mzp <= mi + mj:
+        return 0.0
+    m2 = mzp * mzp
+    lam = max((m2 - mi * mi - mj * mj) ** 2 - 4.0 * mi * mi * mj * mj, 0.0)
+    ab = 0.5 * (m2 - mi * mi - mj * mj)
+    aq = 0.5 * (m2 + mi * mi - mj * mj)
+    bq = 0.5 * (m2 - mi * mi + mj * mj)
+    return float(
+        v_ij**2 * math.sqrt(lam) / (48.0 * np.pi * mzp**3) * (2.0 * ab + 4.0 * aq * bq / m2)
+    )
