@@ -135,9 +135,8 @@ def _event_numbers(n: int, start: int, stop: int) -> NDArray[np.uint8]:
     return ((numbers // powers) % 10 + ord("0")).astype(np.uint8)
 
 
-def _signed_integers(values: NDArray[np.int64], n_all: int) -> NDArray[np.uint8]:
+def _signed_integers(values: NDArray[np.int64]) -> NDArray[np.uint8]:
     """Integers as '+'/'-' and zero-padded digits of a common width (read back as decimal)."""
-    del n_all
     v = np.asarray(values, dtype=np.int64)
     width = 10  # PDG numbers have at most 10 digits (nuclei 100ZZZAAAI)
     powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
@@ -212,7 +211,7 @@ def _render_events(
             layout.text(f"P {index} {-v if v else 0} {int(p.pdg)}")
         else:
             layout.text(f"P {index} {-v if v else 0} ")
-            layout.block(_signed_integers(np.asarray(p.pdg)[start:stop], n))
+            layout.block(_signed_integers(np.asarray(p.pdg)[start:stop]))
         layout.floats([mom[:, 1], mom[:, 2], mom[:, 3], mom[:, 0]])
         if np.ndim(p.mass) == 0:  # the same mass in every event: rendered once
             layout.text(" " + format_floats(float(p.mass)).tobytes().decode())

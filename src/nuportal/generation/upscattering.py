@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -82,10 +83,6 @@ class Channel:
 
     nucleus: str
     process: str
-
-    @property
-    def multiplicity_label(self) -> str:
-        return "1" if self.process == "coherent" else "Z"
 
 
 def channels(experiment: Exposure) -> list[Channel]:
@@ -227,6 +224,12 @@ def _channel_integrand(model, experiment, channel, flavour, lo, hi, nc_conventio
     return parts, target
 
 
+def _helicity_sum(parts, x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The integrand summed over the two helicities (what vegas adapts to)."""
+    _, _, f_minus, f_plus = parts(x)
+    return f_minus + f_plus
+
+
 def _rest_frame_decays(model, produced, decay: str, helicity: int, n: int,
                        rng: np.random.Generator):  # fmt: skip
     """Unweighted rest-frame decays of the produced N_i in ``decay`` for one helicity (z = spin
@@ -353,10 +356,10 @@ def generate_upscattering(
         raise ValueError(f"decay {decay!r} is a decay of N5: pass hnl=5")
     produced = model if hnl == 4 else model.hnl(5)
     width = float(produced.total_width)
-    partial = _decay_width(produced, decay)
-    if not partial > 0.0:
+    channel_width = _decay_width(produced, decay)
+    if not channel_width > 0.0:
         raise ValueError(f"N{hnl} has no width into {decay!r} for this model (couplings vanish)")
-    branching = partial / width
+    branching = channel_width / width
     try:
         detector = get_detector(exp.detector)
     except ValueError:
@@ -374,7 +377,7 @@ def generate_upscattering(
             continue
         parts, target = _channel_integrand(produced, exp, channel, flavour, lo, hi, nc_convention)
         adapted = adapt_map(
-            lambda x, parts=parts: parts(x)[2] + parts(x)[3], 2,
+            partial(_helicity_sum, parts), 2,
             seed=int(seeds.generate_state(1)[0]) + index, nitn=vegas_nitn, neval=vegas_neval,
         )  # fmt: skip
         plans.append((channel, parts, target, adapted))
