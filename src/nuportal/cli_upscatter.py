@@ -52,7 +52,9 @@ def upscatter(
     utau5: Annotated[float, typer.Option("--utau5", help="|U_tau5|.")] = 0.0,
     u_d5: Annotated[float, typer.Option("--uD5", help="|U_D5|.")] = 0.0,
     hnl: Annotated[int, typer.Option("--hnl", help="Upscatter into N4 or (3+2 model) N5.")] = 4,
-    flavour: Annotated[str, typer.Option(help="Beam neutrino flavour: e, mu or tau.")] = "mu",
+    flavour: Annotated[
+        str, typer.Option(help="Beam neutrino flavour: e, mu, tau, or ebar, mubar, taubar.")
+    ] = "mu",
     decay: Annotated[
         str,
         typer.Option(help="Decay channel: 'nu e e', 'nu mu mu', 'nu gamma'; for N5 'N4 e e'."),
@@ -83,7 +85,8 @@ def upscatter(
             fail(f"{name} must be a non-negative number (a magnitude), got {value}")
     try:
         fmt = io._format(out)
-        dipole = {f"mu_tr_{flavour}4": mu_tr} if flavour in ("e", "mu", "tau") else {}
+        base = flavour.removesuffix("bar")
+        dipole = {f"mu_tr_{base}4": mu_tr} if base in ("e", "mu", "tau") else {}
         model = DarkNeutrinoModel(
             m4, mzprime, epsilon=epsilon, Ue4=ue4, Umu4=umu4, Utau4=utau4, gD=g_d,
             alphaD=alpha_d, UD4=u_d4, dirac=dirac, m5=m5, Ue5=ue5, Umu5=umu5, Utau5=utau5,

@@ -96,14 +96,23 @@ def channels(experiment: Exposure) -> list[Channel]:
     return out
 
 
-_FLAVOUR_COLUMNS = {"e": "nue", "mu": "numu", "tau": "nutau"}
-_NU_PDG = {"e": 12, "mu": 14, "tau": 16}
+_FLAVOUR_COLUMNS = {
+    "e": "nue", "mu": "numu", "tau": "nutau",
+    "ebar": "nuebar", "mubar": "numubar", "taubar": "nutaubar",
+}  # fmt: skip
+_NU_PDG = {"e": 12, "mu": 14, "tau": 16, "ebar": -12, "mubar": -14, "taubar": -16}
 
 
 def _flavour_column(flavour: str) -> str:
     if flavour not in _FLAVOUR_COLUMNS:
         raise ValueError(f"flavour must be one of {list(_FLAVOUR_COLUMNS)}, got {flavour!r}")
     return _FLAVOUR_COLUMNS[flavour]
+
+
+def _split_flavour(flavour: str) -> tuple[str, bool]:
+    """("mu", False) for "mu", ("mu", True) for the antineutrino "mubar"."""
+    _flavour_column(flavour)
+    return (flavour[:-3], True) if flavour.endswith("bar") else (flavour, False)
 
 
 def _scattering_target(channel: Channel):
@@ -143,8 +152,9 @@ def upscattering_rates(
         The model (:class:`nuportal.models.dark_neutrino.DarkNeutrinoModel`).
     experiment : str or Exposure
         Name in :mod:`nuportal.detectors.exposures` or an exposure.
-    flavour : {"e", "mu", "tau"}
-        Flavour of the beam neutrinos (their flux column).
+    flavour : {"e", "mu", "tau", "ebar", "mubar", "taubar"}
+        Flavour of the beam neutrinos (their flux column); "...bar" for antineutrinos, which
+        upscatter into Nbar.
     e_min_factor : float
         Lowest energy = max(exposure's lowest energy, e_min_factor x threshold) (DarkNews: 1.05).
     nc_convention : {"darknews", "physical"}
@@ -161,6 +171,7 @@ def upscattering_rates(
     exp = experiment if isinstance(experiment, Exposure) else exposure(experiment)
     model = model if hnl == 4 else model.hnl(hnl)
     column = _flavour_column(flavour)
+    base, anti = _split_flavour(flavour)
     flux = exp.flux
     rows = []
     for channel in channels(exp):
@@ -178,8 +189,8 @@ def upscattering_rates(
         phi = flux.interpolate(energies, column)
         for h in (-1, 1):
             sigma = upscattering_cross_section(
-                model, channel.nucleus, flavour, energies, process=channel.process,
-                helicity=h, nc_convention=nc_convention,
+                model, channel.nucleus, base, energies, process=channel.process,
+                helicity=h, nc_convention=nc_convention, antineutrino=anti,
             )  # fmt: skip
             events = exp.pot * n_targets * float(np.sum(weights * phi * sigma))
             rows.append((channel.nucleus, channel.process, h, events))
@@ -197,12 +208,13 @@ def _channel_integrand(model, experiment, channel, flavour, lo, hi, nc_conventio
     n_targets = experiment.number_of_targets(channel.nucleus, nuc.mass)
     scale = experiment.pot * n_targets
     column = _flavour_column(flavour)
+    base, anti = _split_flavour(flavour)
     flux = experiment.flux
 
     # skip a portal whose couplings vanish (the cross sections add without interference)
     c = model.couplings
-    vector_on = abs(c.V_N.get(flavour, 0.0)) > 0 or abs(c.C_N.get(flavour, 0.0)) > 0
-    dipole_on = abs(c.dipole.get(flavour, 0.0)) > 0
+    vector_on = abs(c.V_N.get(base, 0.0)) > 0 or abs(c.C_N.get(base, 0.0)) > 0
+    dipole_on = abs(c.dipole.get(base, 0.0)) > 0
     portal = "all" if vector_on and dipole_on else ("dipole" if dipole_on else "vector")
 
     def parts(x: NDArray[np.float64]):
@@ -214,9 +226,9 @@ def _channel_integrand(model, experiment, channel, flavour, lo, hi, nc_conventio
         jac = scale * flux.interpolate(e, column) * (hi - lo) * q2 * log_ratio
         per_h = [
             jac * np.asarray(
-                upscattering_dsigma_dq2(model, channel.nucleus, flavour, e, q2,
+                upscattering_dsigma_dq2(model, channel.nucleus, base, e, q2,
                                         process=channel.process, helicity=h, portal=portal,
-                                        nc_convention=nc_convention), float)
+                                        nc_convention=nc_convention, antineutrino=anti), float)
             for h in (-1, 1)
         ]  # fmt: skip
         return e, q2, np.nan_to_num(per_h[0]), np.nan_to_num(per_h[1])
@@ -321,8 +333,9 @@ def generate_upscattering(
         Exposure name (:func:`nuportal.detectors.exposures.list_exposures`).
     n_events : int
         Number of weighted events (shared among the channels in proportion to their rates).
-    flavour : {"e", "mu", "tau"}
-        Beam neutrino flavour.
+    flavour : {"e", "mu", "tau", "ebar", "mubar", "taubar"}
+        Beam neutrino flavour ("...bar": antineutrinos, upscattering into Nbar; e.g. the main
+        component of MiniBooNE's RHC beam is "mubar").
     decay : {"nu e e", "nu mu mu", "nu gamma", "N4 e e", "N4 mu mu"}
         Decay channel of the produced N generated (weights include its branching ratio).
     hnl : {4, 5}
@@ -397,7 +410,8 @@ def generate_upscattering(
         weight = total * jac / n
         helicity = np.where(rng.random(n) * total < f_minus, -1, 1)
         tables.append(_events(model, produced, channel, target, e, q2, weight, helicity,
-                              volume, source, decay, width, branching, rng))  # fmt: skip
+                              volume, source, decay, width, branching, rng,
+                              antineutrino=flavour.endswith("bar")))  # fmt: skip
     events = pd.concat(tables, ignore_index=True)
     events.attrs["metadata"] = {
         "generator": "nuportal.generation.upscattering",
@@ -421,8 +435,13 @@ def generate_upscattering(
 
 
 def _events(model, produced, channel, target, e, q2, weight, helicity, volume, source, decay,
-            width, branching, rng) -> pd.DataFrame:  # fmt: skip
-    """Lab-frame events of one channel: kinematics, scattering vertex, decay."""
+            width, branching, rng, *, antineutrino: bool = False) -> pd.DataFrame:  # fmt: skip
+    """Lab-frame events of one channel: kinematics, scattering vertex, decay.
+
+    For an antineutrino beam the upscattered particle is Nbar: by CP its decay at rest with
+    helicity h is that of N with helicity -h with every particle replaced by its antiparticle
+    (the charged leptons swap), which is how it is sampled.
+    """
     n = len(e)
     m4, mt = produced.m4, target.mass
     vertex = sample_uniform_points(volume, n, rng)
@@ -442,7 +461,14 @@ def _events(model, produced, channel, target, e, q2, weight, helicity, volume, s
         if not len(rows):
             continue
         beam_h = ParentBeam(p4_n[rows], vertex[rows], weight[rows], np.full(len(rows), h))
-        rest = _rest_frame_decays(model, produced, decay, h, len(rows), rng)
+        if antineutrino:
+            rest = _rest_frame_decays(model, produced, decay, -h, len(rows), rng)
+            if decay != "nu gamma":  # Nbar -> nubar l+ l-: the charged leptons swap
+                rest = RestFrameDecays(lepton_minus=rest.lepton_plus,
+                                       lepton_plus=rest.lepton_minus, weight=rest.weight,
+                                       nu=rest.nu)  # fmt: skip
+        else:
+            rest = _rest_frame_decays(model, produced, decay, h, len(rows), rng)
         neutral = "N4" if decay.startswith("N4") else "nu"
         if decay == "nu gamma":
             names = ("nu", "nu", "gamma")
@@ -559,7 +585,9 @@ def write_upscattering_hepmc3(events: pd.DataFrame, path) -> None:
     # PDG numbers of heavy neutral leptons: the HeavyN convention (arXiv:1411.7305), N4 ->
     # 9900012 and, in a 3+2 model, N5 -> 9900014
     parent_pdg = 9900014 if meta.get("hnl", 4) == 5 else 9900012
-    neutral = ("N4", 9900012) if "N4_E" in events else ("nu", nu_pdg)
+    if flavour.endswith("bar"):  # Nbar from an antineutrino beam
+        parent_pdg = -parent_pdg
+    neutral = ("N4", 9900012 * np.sign(parent_pdg)) if "N4_E" in events else ("nu", nu_pdg)
     if "N4_E" in events:
         n4 = four("N4")[0]
         neutral_mass = float(np.sqrt(max(n4 @ (n4 * [1, -1, -1, -1]), 0.0)))

@@ -31,6 +31,12 @@ Conventions
   ``zprime_proton`` ~ eps e times F1, F2); the Z couples to the weak neutral current. No Z', Z
   widths in the propagators and no interference between the dipole and the vector amplitudes
   (as in DarkNews) [note 5.4].
+* Antineutrinos (``antineutrino=True``): nubar(k1) A -> Nbar(k3) A, lepton current
+  vbar(k1) gamma^mu P_L v(k3) (dipole: the h.c. vertex, vbar sigma^{mu nu} P_R v), h the Nbar
+  helicity in the same CM frame, v vbar = (k3-slash - m)(1 + gamma5 s-slash)/2 with s = h s_N. The
+  lepton tensor is the transpose of the neutrino's, so every symmetric hadronic tensor gives the
+  neutrino result with h -> -h; only the vector-axial Z interference on nucleons changes sign
+  (our traces, checked numerically in tests/test_upscattering_antineutrino.py).
 * Outside the physical region (E <= E_th or Q^2 outside [Q^2_min, Q^2_max]) every dsigma/dQ^2
   and cross section is 0 (never NaN).
 
@@ -403,6 +409,7 @@ def dsigma_dq2_coherent_vector(
     mz: float = M_Z,
     helicity: Helicity = "both",
     target_spin: Literal["1/2", "0"] = "1/2",
+    antineutrino: bool = False,
 ) -> NDArray[np.float64] | float:
     """Coherent nu A -> N A via Z' and Z exchange, dsigma/dQ^2 [cm^2/GeV^2] [note 5.2].
 
@@ -436,6 +443,10 @@ def dsigma_dq2_coherent_vector(
         N helicity in the CM frame (-1 conserving, +1 flipping) or the sum.
     target_spin : {"1/2", "0"}
         Nucleus treated as a Dirac fermion (DarkNews) or as a spin-0 particle.
+    antineutrino : bool
+        nubar A -> Nbar A (``helicity`` is then that of Nbar): the hadronic tensor is symmetric, so
+        the result is the neutrino one with h -> -h (h = +1 dominates), the helicity sum is equal;
+        see :func:`dsigma_dq2_nucleon_vector`.
 
     Returns
     -------
@@ -444,6 +455,8 @@ def dsigma_dq2_coherent_vector(
     """
     mm, mt = _common(m, M)
     h = _check_helicity(helicity)
+    if antineutrino:  # K = k3 + h m s_N for Nbar (symmetric hadronic tensor)
+        h = -h
     mzp = _scalar(mzprime, "mzprime", strict=True)
     mzz = _scalar(mz, "mz", strict=True)
     gzp = _scalar(g_zprime, "g_zprime", low=None)
@@ -475,6 +488,7 @@ def dsigma_dq2_nucleon_vector(
     helicity: Helicity = "both",
     nc_convention: _ff.NCConvention = "physical",
     sin2_theta_w: float = constants.SIN2_THETA_W_ON_SHELL,
+    antineutrino: bool = False,
 ) -> NDArray[np.float64] | float:
     """Elastic nu n -> N n on a nucleon via Z' and Z, dsigma/dQ^2 [cm^2/GeV^2] [note 5.3].
 
@@ -490,6 +504,13 @@ def dsigma_dq2_nucleon_vector(
     Evaluated in the (F1, F2) basis, 16 a^2 S + c_PP L_P = 16 F1^2 S + 2 F1 F2 Pi
     + F2^2 (Pi + 2 tau L_P), Pi = 16 S - 2 L_P = 8 (k1.k3)(K.k1 - K.k3) + 4 Q^2 (K.k1), so that
     the Pauli terms do not cancel against the Dirac ones (neutron, Q^2 << M^2).
+
+    Antineutrino (nubar n -> Nbar n, lepton current vbar(k1) gamma^mu P_L v(k3)): with
+    v vbar = (k3-slash - m)(1 + gamma5 s-slash)/2 and s = h s_N the physical spin of Nbar, the
+    lepton tensor is the transpose of the neutrino's (its i epsilon part flips sign) with
+    K = k3 + h m s_N (our trace). Hence sum|M_h|^2(nubar) = sum|M_-h|^2(nu) with
+    -32 a c A(K) -> +32 a c A(K): only the vector-axial interference changes sign; for Nbar
+    h = +1 dominates.
 
     Parameters
     ----------
@@ -516,6 +537,8 @@ def dsigma_dq2_nucleon_vector(
         Weak form factors of :func:`nuportal.models.nuclear_form_factors.nucleon_nc_form_factors`.
     sin2_theta_w : float
         Weak mixing angle inside the NC form factors.
+    antineutrino : bool
+        Antineutrino projectile, Nbar produced (``helicity`` of Nbar), see above.
 
     Returns
     -------
@@ -524,6 +547,8 @@ def dsigma_dq2_nucleon_vector(
     """
     mm, mt = _common(m, M)
     h = _check_helicity(helicity)
+    if antineutrino:  # K = k3 + h m s_N for Nbar; the V-A interference flips sign below
+        h = -h
     mzp = _scalar(mzprime, "mzprime", strict=True)
     mzz = _scalar(mz, "mz", strict=True)
     gzp = _scalar(g_zprime, "g_zprime", low=None)
@@ -553,6 +578,8 @@ def dsigma_dq2_nucleon_vector(
     t = t + f2t * f2t * (pi_v + 2.0 * tau * _lp_term(k, vk1, vp2, vp4))
     if gz != 0.0:
         a_v = vp4 * k.k1p2 - vp2 * k.k1p4
+        if antineutrino:  # transposed lepton tensor: the epsilon (V-A) term changes sign
+            a_v = -a_v
         t = t + 16.0 * c * c * (s_v + 2.0 * mt * mt * vk1) - 32.0 * (f1t + f2t) * c * a_v
     return _finish(k, 0.5 * t)
 
@@ -614,6 +641,7 @@ def dsigma_dq2_coherent_dipole(
     dipole: float,
     helicity: Helicity = "both",
     alpha: float = constants.ALPHA_EM,
+    antineutrino: bool = False,
 ) -> NDArray[np.float64] | float:
     """Coherent nu A -> N A via photon exchange and a transition magnetic moment [note 5.4].
 
@@ -640,6 +668,10 @@ def dsigma_dq2_coherent_dipole(
     helicity : {-1, +1, "both"}
     alpha : float
         Fine-structure constant of the photon vertex (e^2 = 4 pi alpha; DarkNews uses alpha(0)).
+    antineutrino : bool
+        nubar A -> Nbar A through the h.c. vertex, vbar(k1) sigma^{mu nu} q_nu P_R v(k3): the
+        neutrino result with h -> -h (our trace; symmetric hadronic tensor), so for Nbar h = -1
+        dominates; the helicity sum is equal.
 
     Returns
     -------
@@ -648,6 +680,8 @@ def dsigma_dq2_coherent_dipole(
     """
     mm, mt = _common(m, M)
     h = _check_helicity(helicity)
+    if antineutrino:
+        h = -h
     z = _scalar(Z, "Z")
     d = _scalar(dipole, "dipole", low=None)
     al = _scalar(alpha, "alpha", strict=True)
@@ -666,6 +700,7 @@ def dsigma_dq2_nucleon_dipole(
     M: float = M_PROTON,
     helicity: Helicity = "both",
     alpha: float = constants.ALPHA_EM,
+    antineutrino: bool = False,
 ) -> NDArray[np.float64] | float:
     """Elastic nu n -> N n on a nucleon via photon exchange and a transition magnetic moment.
 
@@ -687,6 +722,9 @@ def dsigma_dq2_nucleon_dipole(
     helicity : {-1, +1, "both"}
     alpha : float
         Fine-structure constant of the photon vertex.
+    antineutrino : bool
+        nubar n -> Nbar n: the neutrino result with h -> -h (see
+        :func:`dsigma_dq2_coherent_dipole`).
 
     Returns
     -------
@@ -695,6 +733,8 @@ def dsigma_dq2_nucleon_dipole(
     """
     mm, mt = _common(m, M)
     h = _check_helicity(helicity)
+    if antineutrino:
+        h = -h
     d = _scalar(dipole, "dipole", low=None)
     al = _scalar(alpha, "alpha", strict=True)
     tau3 = _ff._check_nucleon(nucleon)
@@ -820,6 +860,7 @@ def _process_setup(
     portal: Portal,
     nc_convention: _ff.NCConvention,
     target_spin: Literal["1/2", "0"],
+    antineutrino: bool = False,
 ) -> tuple[Callable[[Any, Any], Any], float, float, int]:
     """(f(E, Q2) per scattering centre, HNL mass, target mass, multiplicity)."""
     nuc = _nucleus(target)
@@ -838,6 +879,7 @@ def _process_setup(
     c_n = _coupling(cpl.C_N, fl, "C_N")
     d = _coupling(cpl.dipole, fl, "dipole")
     use_vec, use_dip = portal in ("all", "vector"), portal in ("all", "dipole")
+    anti = bool(antineutrino)
 
     if process == "coherent":
         if nuc.is_nucleon:
@@ -860,12 +902,13 @@ def _process_setup(
             if use_vec:
                 out = dsigma_dq2_coherent_vector(
                     E, Q2, m, mt, fq, g_zprime=g_zp, mzprime=mzp, g_z=g_z, mz=mz,
-                    helicity=helicity, target_spin=target_spin,
+                    helicity=helicity, target_spin=target_spin, antineutrino=anti,
                 )  # fmt: skip
             if use_dip:
                 out = out + dsigma_dq2_coherent_dipole(
-                    E, Q2, m, mt, fq, Z=nuc.Z, dipole=d, helicity=helicity, alpha=alpha
-                )
+                    E, Q2, m, mt, fq, Z=nuc.Z, dipole=d, helicity=helicity, alpha=alpha,
+                    antineutrino=anti,
+                )  # fmt: skip
             return out
 
         return f, m, mt, 1
@@ -886,11 +929,13 @@ def _process_setup(
                 out = dsigma_dq2_nucleon_vector(
                     E, Q2, m, g_zprime=g_zp, mzprime=mzp, g_z=g_z, mz=mz, nucleon=process,
                     M=mt, helicity=helicity, nc_convention=nc_convention, sin2_theta_w=s2,
+                    antineutrino=anti,
                 )  # fmt: skip
             if use_dip:
                 out = out + dsigma_dq2_nucleon_dipole(
-                    E, Q2, m, dipole=d, nucleon=process, M=mt, helicity=helicity, alpha=alpha
-                )
+                    E, Q2, m, dipole=d, nucleon=process, M=mt, helicity=helicity, alpha=alpha,
+                    antineutrino=anti,
+                )  # fmt: skip
             return out
 
         return f, m, mt, count
@@ -910,6 +955,7 @@ def upscattering_dsigma_dq2(
     portal: Portal = "all",
     nc_convention: _ff.NCConvention = "physical",
     target_spin: Literal["1/2", "0"] = "1/2",
+    antineutrino: bool = False,
 ) -> NDArray[np.float64] | float:
     """dsigma/dQ^2 of nu_flavour target -> N target per target nucleus [cm^2/GeV^2].
 
@@ -943,6 +989,10 @@ def upscattering_dsigma_dq2(
         :func:`dsigma_dq2_nucleon_vector`). ``"darknews"`` reproduces DarkNews.
     target_spin : {"1/2", "0"}
         Spin of the nucleus in the coherent vector process (DarkNews: 1/2).
+    antineutrino : bool
+        Antineutrino projectile, nubar_flavour target -> Nbar target (``helicity`` is that of
+        Nbar): the neutrino cross sections with h -> -h, and the sign of the vector-axial Z
+        interference on nucleons reversed (see :func:`dsigma_dq2_nucleon_vector`).
 
     Returns
     -------
@@ -951,7 +1001,7 @@ def upscattering_dsigma_dq2(
     """
     f, _, _, mult = _process_setup(
         model, target, flavour, process=process, helicity=helicity, portal=portal,
-        nc_convention=nc_convention, target_spin=target_spin,
+        nc_convention=nc_convention, target_spin=target_spin, antineutrino=antineutrino,
     )  # fmt: skip
     return _out(mult * np.asarray(f(E, Q2), dtype=float))
 
@@ -969,6 +1019,7 @@ def upscattering_cross_section(
     nc_convention: _ff.NCConvention = "physical",
     target_spin: Literal["1/2", "0"] = "1/2",
     q2_method: Literal["exact", "darknews"] = "exact",
+    antineutrino: bool = False,
 ) -> NDArray[np.float64] | float:
     """Total cross section sigma(E) of nu_flavour target -> N target per target nucleus [cm^2].
 
@@ -991,7 +1042,7 @@ def upscattering_cross_section(
     """
     f, m, mt, mult = _process_setup(
         model, target, flavour, process=process, helicity=helicity, portal=portal,
-        nc_convention=nc_convention, target_spin=target_spin,
+        nc_convention=nc_convention, target_spin=target_spin, antineutrino=antineutrino,
     )  # fmt: skip
     sigma = integrate_dsigma_dq2(f, E, m, mt, q_cap=q_cap, q2_method=q2_method)
     return _out(mult * np.asarray(sigma, dtype=float))
