@@ -1,7 +1,7 @@
 """``nuportal upscatter``: neutrino upscattering into dark neutrinos at an experiment.
 
 A thin layer over :func:`nuportal.generation.upscattering.generate_upscattering`; registered on
-the main app by :mod:`nuportal.cli`.
+the main app by :mod:`nuportal.cli.app`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from nuportal._cli_util import check_writable, fail
+from nuportal.cli._util import check_writable, fail
 
 __all__ = ["upscatter"]
 

@@ -14,8 +14,9 @@ from typing import Annotated
 
 import typer
 
-from nuportal import cli_shower, cli_upscatter
-from nuportal._cli_util import check_writable, fail
+from nuportal.cli import shower as cli_shower
+from nuportal.cli import upscatter as cli_upscatter
+from nuportal.cli._util import check_writable, fail
 
 app = typer.Typer(
     name="nuportal",

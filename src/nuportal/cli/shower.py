@@ -2,7 +2,7 @@
 
 Thin layers over :func:`nuportal.sources.shower.simulate_showers` and
 :func:`nuportal.sources.shower.dark_photon_flux`; registered on the main app by
-:mod:`nuportal.cli`.
+:mod:`nuportal.cli.app`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from nuportal._cli_util import check_writable, fail
+from nuportal.cli._util import check_writable, fail
 
 __all__ = ["dark_flux", "shower"]
 
