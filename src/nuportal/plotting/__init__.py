@@ -1,0 +1,24 @@
+"""Figures of nuportal (matplotlib, mathtext only; no LaTeX needed).
+
+One module per family of figures; everything is re-exported here, so
+``nuportal.plotting.plot_events`` and friends keep working. Plotting happens nowhere else in
+the package.
+"""
+
+from nuportal.plotting.core import (
+    plot_dark_photons,
+    plot_events,
+    plot_oscillation_regions,
+    plot_recast,
+    plot_shower,
+    plot_upscattering,
+)
+
+__all__ = [
+    "plot_dark_photons",
+    "plot_events",
+    "plot_oscillation_regions",
+    "plot_recast",
+    "plot_shower",
+    "plot_upscattering",
+]
