@@ -156,6 +156,8 @@ class DarkPhoton(DecayingParticle):
         Kinetic mixing, finite and >= 0 (widths scale as epsilon^2; epsilon = 0 gives a stable
         particle: infinite lifetime, undefined branching ratios).
 
+    Notes
+    -----
     Channels (keys of :meth:`partial_widths`, all always present, closed channels have width 0):
     ``"e+ e-"``, ``"mu+ mu-"`` (:func:`width_dark_photon_leptons`) and ``"gamma gamma gamma"``
     (:func:`width_dark_photon_three_photons`, M < 2 m_e only). Lifetime and c tau come from

@@ -273,6 +273,8 @@ class HeavyNeutralLepton(DecayingParticle):
     g_fermi : float, keyword-only
         Fermi constant [GeV^-2].
 
+    Notes
+    -----
     Channels (keys of :meth:`partial_widths`; widths in GeV, summed over the mixing flavours
     a = e, mu, tau with their |U_a4|^2, Majorana factor included; for a Majorana N each key also
     contains the charge-conjugate final state):

@@ -190,6 +190,8 @@ class HiggsPortalScalar(DecayingParticle):
     vev : float, keyword-only
         Higgs vacuum expectation value v [GeV].
 
+    Notes
+    -----
     Channels (keys of :meth:`partial_widths`): ``"e+ e-"``, ``"mu+ mu-"``, ``"gamma gamma"``,
     ``"pi+ pi-"``, ``"pi0 pi0"``. All keys are always present; closed channels have width 0.
     """

@@ -209,7 +209,7 @@ def bin_averaged_appearance(
     E_low_GeV: ArrayLike,
     E_high_GeV: ArrayLike,
 ) -> NDArray[np.float64] | float:
-    """SBL appearance probability averaged (flat in E) over the bin [E_low, E_high] [GeV].
+    """SBL appearance probability averaged (flat in E) over the bin [E_low, E_high] (GeV).
 
     <P> = sin^2 2theta <sin^2(K dm2 L / E)>, see :func:`sin2_phase_bin_average`. L in km.
     """
@@ -224,7 +224,7 @@ def bin_averaged_disappearance(
     E_low_GeV: ArrayLike,
     E_high_GeV: ArrayLike,
 ) -> NDArray[np.float64] | float:
-    """SBL survival probability averaged (flat in E) over [E_low, E_high] [GeV]; L in km."""
+    """SBL survival probability averaged (flat in E) over [E_low, E_high] (GeV); L in km."""
     s = _unit_interval(sin2_2theta, "sin2_2theta")
     return _out(1.0 - s * np.asarray(sin2_phase_bin_average(dm2_eV2, L_km, E_low_GeV, E_high_GeV)))
 
