@@ -30,6 +30,7 @@ __all__ = [
     "CKM_VUS",
     "F_K",
     "F_PI",
+    "GEV2_TO_CM2",
     "G_FERMI",
     "HBAR",
     "HBARC",
@@ -48,6 +49,8 @@ G_FERMI: float = _sc.physical_constants["Fermi coupling constant"][0]
 ALPHA_EM: float = _sc.physical_constants["fine-structure constant"][0]
 #: hbar * c [GeV m].
 HBARC: float = _sc.physical_constants["reduced Planck constant times c in MeV fm"][0] * 1e-3 * 1e-15
+#: (hbar c)^2 [GeV^2 cm^2]: a cross section in GeV^-2 times this is in cm^2.
+GEV2_TO_CM2: float = (HBARC * 100.0) ** 2
 #: hbar [GeV s].
 HBAR: float = _sc.physical_constants["reduced Planck constant in eV s"][0] * 1e-9
 #: Speed of light [m / s].

@@ -84,7 +84,7 @@ __all__ = [
 ]
 
 #: 1 GeV^-2 in cm^2 ((hbar c)^2, about 3.8938e-28).
-GEV2_TO_CM2: float = (constants.HBARC * 100.0) ** 2
+GEV2_TO_CM2: float = constants.GEV2_TO_CM2
 #: Z boson mass [GeV] (PDG through ``particle``).
 M_Z: float = constants.mass("Z0")
 #: Proton mass [GeV]: mass of a bound proton in p-el scattering [note 5.1].
