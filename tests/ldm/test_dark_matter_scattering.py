@@ -73,7 +73,8 @@ def _metric_dot(a, b):
 def _matrix_element_squared(p, k, pp, kp, spin):
     """Spin-averaged |M|^2 / (eps e g_D)^2 from the currents' tensors, contracted numerically.
 
-    Electron tensor (1/2) Tr[(k'+m)g^mu(k+m)g^nu] = 2 [k'^mu k^nu + k^mu k'^nu - g^{mu nu}(k.k' - m^2)];
+    Electron tensor (1/2) Tr[(k'+m)g^mu(k+m)g^nu]
+    = 2 [k'^mu k^nu + k^mu k'^nu - g^{mu nu}(k.k' - m^2)];
     chi: scalar current (p + p')^mu (p + p')^nu, Dirac 2 [p'^mu p^nu + p^mu p'^nu - g(p.p' - m^2)].
     """
     g = np.diag([1.0, -1.0, -1.0, -1.0])
@@ -148,7 +149,8 @@ def test_scaling_and_zero_outside():
     ],
 )
 def test_bad_input(kwargs, message):
-    args = {"m_chi": MCHI, "m_dark_photon": MA, "epsilon": EPS, "alpha_D": ALPHA_D, "spin": "scalar"}
+    args = {"m_chi": MCHI, "m_dark_photon": MA, "epsilon": EPS, "alpha_D": ALPHA_D}
+    args["spin"] = "scalar"
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         chi_electron_sigma(1.0, **args)
