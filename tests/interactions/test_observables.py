@@ -113,6 +113,7 @@ def test_qe_estimator_on_event_records_uses_lepton_flavour_and_neutrino_sign():
         nus.append(nu_pdg)
     rec = _record(nus, [E_nu] * 3, lepton, [])
     np.testing.assert_allclose(enu_qe_events(rec, binding_energy=0.03), E_nu, rtol=1e-10)
+    np.testing.assert_allclose(lepton_angle_events(rec), np.arccos(cos_t), rtol=1e-12)
 
 
 def test_qe_estimator_is_nan_for_neutral_current_events():
@@ -208,10 +209,27 @@ def test_e_theta2_of_nu_e_elastic_scattering():
     p3 = np.array([[p * np.sqrt(1 - cos_t**2), 0.0, p * cos_t]])
     value = e_theta2(np.array([T + M_ELECTRON]), p3)[0]
     assert value == pytest.approx(0.766e-3, abs=0.001e-3)
-    rec = _record([14], [E], [(14, p3[0])], [], cc=False)
-    rec.events["lep_pdg"] = 11  # the electron is what is seen
-    rec.events["lep_E"] = T + M_ELECTRON
-    assert lepton_angle_events(rec)[0] == pytest.approx(0.0391, abs=0.00005)
+    theta = np.arccos(cos_t)
+    assert theta == pytest.approx(0.0391, abs=0.00005)
+
+
+def test_e_theta2_events_uses_the_recoil_electron_of_nu_e_scattering():
+    """Events of the nu e -> nu e sampler: E_e theta_e^2 of the electron, all below 2 m_e."""
+    from nuportal.interactions.nu_electron import sample_nu_electron
+
+    events, particles = sample_nu_electron(np.full(200, 2.0), 14, "e-", np.random.default_rng(1))
+    rec = InteractionEvents(events, particles, {"weight_convention": "cross_section_cm2"})
+    value = e_theta2_events(rec)
+    T = events["q0"].to_numpy()  # the recoil kinetic energy
+    cos_t = (2.0 + M_ELECTRON) / 2.0 * np.sqrt(T / (T + 2 * M_ELECTRON))
+    np.testing.assert_allclose(
+        value, (T + M_ELECTRON) * np.arccos(np.clip(cos_t, -1, 1)) ** 2, rtol=1e-6, atol=1e-12
+    )
+    assert np.all(value < 2 * M_ELECTRON)
+
+
+def test_e_theta2_of_more_electrons():
+    E = 2.0
     for T in np.geomspace(1e-3, 1.9, 30):
         cos_t = (E + M_ELECTRON) / E * np.sqrt(T / (T + 2 * M_ELECTRON))
         p = np.sqrt(T * (T + 2 * M_ELECTRON))

@@ -409,9 +409,24 @@ def lepton_angle_events(events: Any, beam_direction: ArrayLike = BEAM_AXIS) -> N
 
 
 def e_theta2_events(events: Any, beam_direction: ArrayLike = BEAM_AXIS) -> NDArray[np.float64]:
-    """``E_l theta_l^2`` [GeV rad^2] of the primary lepton, per event."""
-    ev = events.events
-    return e_theta2(ev["lep_E"].to_numpy(dtype=float), _lepton_p3(ev), beam_direction)
+    """``E_e theta_e^2`` [GeV rad^2] of the most energetic final-state electron (or positron) of
+    each event: the primary lepton of nu_e CC events, the recoil electron of nu e -> nu e; NaN
+    for events without one."""
+    ev, parts = _tables(events)
+    n = len(ev)
+    out = np.full(n, np.nan)
+    if len(parts) == 0:
+        return out
+    sel = np.abs(parts["pdg"].to_numpy()) == 11
+    if "status" in parts:
+        sel &= parts["status"].to_numpy() == 1
+    idx = parts["event"].to_numpy()[sel]
+    E = parts["E"].to_numpy(dtype=float)[sel]
+    p3 = parts[["px", "py", "pz"]].to_numpy(dtype=float)[sel]
+    order = np.lexsort((-E, idx))  # by event, most energetic first
+    first = order[np.unique(idx[order], return_index=True)[1]]
+    out[idx[first]] = e_theta2(E[first], p3[first], beam_direction)
+    return out
 
 
 def enu_qe_events(
@@ -464,7 +479,8 @@ def observables(
     """All reconstructed quantities of this module as one table (index: event).
 
     Columns: ``E_had_vis``, ``E_nu_cal``, ``E_nu_qe`` (with ``binding_energy`` [GeV]),
-    ``pt_miss``, ``theta_l`` [rad], ``E_theta2`` [GeV rad^2], ``q0_rec``, ``q3_rec``.
+    ``pt_miss``, ``theta_l`` [rad], ``E_theta2`` [GeV rad^2] (of the leading electron, NaN
+    without one), ``q0_rec``, ``q3_rec``.
     """
     ev = events.events
     e_had = visible_hadronic_energy_events(events, visibility)
