@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nuportal._files import atomic_output
+
 __all__ = ["HepMCParticle", "HepMCVertex", "format_floats", "write_hepmc3"]
 
 _FLOAT_WIDTH = 24  # "-1.2345678901234567e-005"
@@ -268,7 +270,7 @@ def write_hepmc3(
     header.append(f"T {name}\\|{version}\\|{description}")
     for key, value in (attributes or {}).items():
         header.append(f"A {key} {value}")
-    with open(path, "wb") as fh:
+    with atomic_output(path) as tmp, open(tmp, "wb") as fh:  # no partial file on Ctrl-C
         fh.write(("\n".join(header) + "\n").encode())
         for start in range(0, n, _CHUNK):  # chunks keep the working set in cache
             stop = min(start + _CHUNK, n)

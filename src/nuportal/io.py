@@ -35,7 +35,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from nuportal import __version__
+from nuportal._files import atomic_output
 
 __all__ = [
     "DEFAULT_PDG_IDS",
@@ -222,16 +222,11 @@ def _writable_target(path: Path, overwrite: bool) -> None:
 
 
 def _atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
     try:
-        writer(Path(tmp))
-        os.replace(tmp, path)
+        with atomic_output(path) as tmp:  # permissions from the umask, like open(path, "w")
+            writer(tmp)
     except OSError as exc:
         raise OSError(f"cannot write events to {str(path)!r}: {exc}") from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _import_pyhepmc() -> Any:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from tqdm.auto import tqdm
 
+from nuportal._files import atomic_output
 from nuportal.sources.shower.dark_bremsstrahlung import etl_threshold, etl_vegas
 from nuportal.sources.shower.processes import DarkProducts, Species
 from nuportal.sources.shower.qed_constants import M_E
@@ -264,27 +264,21 @@ def _cache_file(Z: float, mass: float, key: str) -> Path:
 
 def _save(table: DarkBremTable, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez_compressed(
-                fh,
-                key=np.array(table.key),
-                Z=table.Z,
-                A=table.A,
-                mass=table.mass,
-                threshold=table.threshold,
-                energy=table.energy,
-                sigma=table.sigma,
-                sigma_error=table.sigma_error,
-                x=table.x,
-                theta=table.theta,
-                n_eff=table.n_eff,
-            )
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(path) as tmp, open(tmp, "wb") as fh:
+        np.savez_compressed(
+            fh,
+            key=np.array(table.key),
+            Z=table.Z,
+            A=table.A,
+            mass=table.mass,
+            threshold=table.threshold,
+            energy=table.energy,
+            sigma=table.sigma,
+            sigma_error=table.sigma_error,
+            x=table.x,
+            theta=table.theta,
+            n_eff=table.n_eff,
+        )
 
 
 def _load(path: Path, key: str) -> DarkBremTable | None:

@@ -1,0 +1,74 @@
+"""Output files get the permissions of the user's umask (like a file opened with open(path, "w")).
+
+Event files were 0600: they were written to a ``tempfile.mkstemp`` file (always 0600) and renamed.
+Every writer now goes through :func:`nuportal._files.atomic_output`.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nuportal import io
+from nuportal._files import atomic_output
+from nuportal.hepmc3 import HepMCParticle, HepMCVertex, write_hepmc3
+
+
+@pytest.fixture(params=[0o022, 0o027, 0o002])
+def umask(request):
+    old = os.umask(request.param)
+    try:
+        yield request.param
+    finally:
+        os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _events(n: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    return pd.DataFrame(
+        {
+            "weight": np.ones(n),
+            "vertex_x": rng.random(n),
+            "vertex_y": rng.random(n),
+            "vertex_z": rng.random(n),
+            "e_minus_E": np.full(n, 2.0),
+            "e_minus_px": np.zeros(n),
+            "e_minus_py": np.zeros(n),
+            "e_minus_pz": np.ones(n),
+        }
+    )
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_event_files_follow_the_umask(tmp_path, umask, suffix):
+    path = io.write_events(_events(), tmp_path / f"events{suffix}")
+    assert _mode(path) == 0o666 & ~umask
+    reference = tmp_path / "reference.txt"  # what open(path, "w") gives under the same umask
+    reference.write_text("x")
+    assert _mode(path) == _mode(reference)
+
+
+def test_hepmc3_writer_follows_the_umask_and_is_atomic(tmp_path, umask):
+    n = 2
+    particles = [HepMCParticle(11, np.tile([1.0, 0.0, 0.0, 1.0], (n, 1)), 0.000511, 1)]
+    vertices: list[HepMCVertex] = []
+    path = write_hepmc3(tmp_path / "e.hepmc3", particles, vertices, np.ones(n))
+    assert _mode(path) == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["e.hepmc3"]  # no temporary left behind
+
+
+def test_atomic_output_leaves_nothing_on_interrupt(tmp_path):
+    target = tmp_path / "out.csv"
+    with pytest.raises(KeyboardInterrupt), atomic_output(target) as tmp:
+        tmp.write_text("partial")
+        raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
