@@ -40,6 +40,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from tqdm.auto import tqdm
 
 from nuportal import constants
 from nuportal.detectors import get_detector
@@ -348,6 +349,8 @@ def generate_upscattering(
     vegas_neval, vegas_nitn : int
         vegas adaptation settings per channel (the defaults bring the spread of the weights to
         about 30 % of their mean for the reference benchmark, in 0.12 s per channel).
+    progress : bool
+        Show a progress bar (one step per channel adapted and per channel generated).
 
     Returns
     -------
@@ -384,9 +387,14 @@ def generate_upscattering(
     source = detector.source()
     seeds = np.random.SeedSequence(seed)
     plans = []
-    for index, channel in enumerate(channels(exp)):
+    exp_channels = list(channels(exp))
+    # one step per channel to adapt and one to generate: a bar with a total on a terminal
+    bar = tqdm(total=2 * len(exp_channels), unit="step", desc="upscattering", disable=not progress)
+    for index, channel in enumerate(exp_channels):
         lo, hi = _energy_range(produced, exp, channel, e_min_factor)
+        bar.update(1)
         if not hi > lo:
+            bar.update(1)
             continue
         parts, target = _channel_integrand(produced, exp, channel, flavour, lo, hi, nc_convention)
         adapted = adapt_map(
@@ -395,6 +403,7 @@ def generate_upscattering(
         )  # fmt: skip
         plans.append((channel, parts, target, adapted))
     if not plans:
+        bar.close()
         raise ValueError(
             f"m{hnl} = {produced.m4} GeV is above what the {exp.name} flux can produce "
             f"(highest energy {exp.energy_range[1]} GeV)"
@@ -412,6 +421,8 @@ def generate_upscattering(
         tables.append(_events(model, produced, channel, target, e, q2, weight, helicity,
                               volume, source, decay, width, branching, rng,
                               antineutrino=flavour.endswith("bar")))  # fmt: skip
+        bar.update(1)
+    bar.close()
     events = pd.concat(tables, ignore_index=True)
     events.attrs["metadata"] = {
         "generator": "nuportal.generation.upscattering",

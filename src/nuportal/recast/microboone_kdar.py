@@ -361,7 +361,10 @@ def microboone_kdar(
     m_grid = default_masses(mixing) if masses is None else np.asarray(masses, float).ravel()
     _check_masses(m_grid, mixing)
     mapper = map if executor is None else executor.map
-    with tqdm(disable=not progress, unit="mass", desc="MicroBooNE KDAR recast") as bar:
+    n_steps = len(microboone_kdar_hps_2021(data).mass_GeV) + len(m_grid)  # scalar + HNL masses
+    with tqdm(
+        total=n_steps, disable=not progress, unit="mass", desc="MicroBooNE KDAR recast"
+    ) as bar:
         reference = scalar_reference(
             n_events, seed, convention, absorber_distance, response, data, mapper, bar.update
         )
