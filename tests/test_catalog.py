@@ -10,7 +10,7 @@ from nuportal.detectors.catalog import LAR_DENSITY, MICROBOONE_NUMI_ABSORBER_DIR
 
 
 def test_list_and_case_insensitive_lookup():
-    assert list_detectors() == ["icarus", "microboone", "miniboone", "sbnd"]
+    assert list_detectors() == ["dune_nd", "icarus", "microboone", "miniboone", "nova_nd", "sbnd"]
     assert get_detector("MicroBooNE").name == "microboone"
     assert get_detector("  SBND ").name == "sbnd"
     assert get_detector("uBooNE").name == "microboone"
@@ -82,7 +82,7 @@ def test_bnb_baselines():
     assert get_detector("miniboone").baseline() == pytest.approx(541.0)
     assert get_detector("sbnd").baseline() == pytest.approx(110.0)
     assert get_detector("icarus").baseline() == pytest.approx(600.0)
-    for name in list_detectors():
+    for name in ("icarus", "microboone", "miniboone", "sbnd"):
         np.testing.assert_allclose(get_detector(name).beam_direction("bnb"), [0, 0, 1])
 
 
@@ -118,3 +118,76 @@ def test_every_entry_is_cited():
         assert any("arXiv" in c for c in det.citations)
         for src in det.sources.values():
             assert src.citations, (name, src.name)
+
+
+# ---------------------------------------------------------------- one catalog for every command
+def test_dune_nd_is_nd_lar_and_moves_off_axis():
+    """DUNE ND CDR (arXiv:2103.13910): active volume 7 m wide x 3 m high x 5 m long, 574 m from
+    the target; DUNE-PRISM moves it sideways up to ~30 m."""
+    nd = get_detector("dune_nd")
+    assert isinstance(nd.active_volume, Box)
+    np.testing.assert_allclose(nd.active_volume.size, [7.0, 3.0, 5.0])
+    assert nd.baseline() == pytest.approx(574.0)
+    assert nd.active_mass == pytest.approx(105.0 * LAR_DENSITY)  # computed from the volume
+    moved = get_detector("dune_nd", off_axis=10.0)
+    np.testing.assert_allclose(moved.active_volume.center, [10.0, 0.0, 0.0])
+    np.testing.assert_allclose(moved.source().position, nd.source().position)  # target stays
+    assert moved.baseline() == pytest.approx(np.hypot(574.0, 10.0))
+    assert moved.off_axis_m == 10.0
+    angle = np.degrees(np.arccos(moved.beam_direction()[2]))
+    assert angle == pytest.approx(np.degrees(np.arctan(10.0 / 574.0)))
+    for bad in (-1.0, 31.0, np.nan):
+        with pytest.raises(ValueError, match="off_axis"):
+            get_detector("dune_nd", off_axis=bad)
+    from nuportal.detectors.experiment_file import builtin_spec
+
+    with pytest.raises(ValueError, match="off axis"):
+        builtin_spec("sbnd").detector(off_axis=1.0)
+
+
+def test_nova_nd_geometry_and_mass():
+    """NOvA: fully active 3.9 m x 3.9 m x 12.7 m, 193 t, about 1 km from the NuMI target."""
+    nd = get_detector("NOvA_ND")
+    np.testing.assert_allclose(nd.active_volume.size, [3.9, 3.9, 12.7])
+    assert nd.active_mass == 193.0
+    assert nd.baseline() == pytest.approx(1000.0)
+    # average density of the scintillator-filled PVC: close to 1 t/m^3
+    assert nd.active_mass / nd.active_volume.volume == pytest.approx(1.0, abs=0.05)
+    assert nd.beams == ("nova_nd_fhc", "nova_nd_rhc")
+
+
+def test_every_detector_has_geometry_material_and_the_flux_detectors_agree():
+    """One set of names: the detectors with a shipped flux (oscillation predict) and the
+    exposures (upscatter) are all catalog detectors with a geometry."""
+    from nuportal.detectors.exposures import exposure, list_exposures
+    from nuportal.sources.fluxes import DETECTOR_FLUXES
+
+    assert set(DETECTOR_FLUXES) <= set(list_detectors())
+    for name in list_detectors():
+        det = get_detector(name)
+        assert det.active_volume.volume > 0 and det.target_material and det.active_mass > 0
+        assert det.title
+    for name in list_exposures():
+        ex = exposure(name)
+        assert ex.detector in list_detectors()
+        assert ex.geometry().name == ex.detector  # events need a geometry: every one has it
+        assert ex.name in get_detector(ex.detector).beams
+    assert exposure("dune_nd").name == "dune_nd_fhc"
+    assert exposure("nova_nd", beam="rhc").name == "nova_nd_rhc"
+
+
+def test_catalog_baselines_match_the_flux_tables():
+    """The geometric baselines agree with the flux tables' nominal ones (within MicroBooNE's
+    rounding of 468.2 m to 470 m)."""
+    from nuportal.sources.fluxes import DETECTOR_BASELINES_M
+
+    for name, baseline in DETECTOR_BASELINES_M.items():
+        assert get_detector(name).baseline() == pytest.approx(baseline, rel=5e-3)
+
+
+def test_sbnd_flux_warns_that_rates_are_lower_bounds():
+    from nuportal.sources.fluxes import detector_flux
+    from nuportal.validity import ValidityWarning
+
+    with pytest.warns(ValidityWarning, match="1-3 GeV"):
+        detector_flux("sbnd")

@@ -6,6 +6,10 @@ an absorber) is a point in that same frame, so a ray from the source to the dete
 ``source.position + t * direction``. Every number carries a citation in the entry's ``citations``;
 where a number could not be checked against its primary publication this is said in the citation.
 
+The numbers live in one experiment file per detector, ``nuportal/detectors/data/<name>.toml``,
+read by the validating loader of :mod:`nuportal.detectors.experiment_file` (users' own
+``.toml`` files have the same format and are accepted wherever a detector name is).
+
 >>> from nuportal.detectors import get_detector
 >>> ub = get_detector("MicroBooNE", absorber_distance=102.0)
 >>> inter = ub.intersect_from_source(ub.beam_direction("numi_absorber"), source="numi_absorber")
@@ -14,37 +18,46 @@ where a number could not be checked against its primary publication this is said
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nuportal._validation import positive_length
-from nuportal.detectors.geometry import Box, Intersection, Sphere, Union, Volume
+from nuportal.detectors.geometry import Intersection, Volume
 
 __all__ = [
     "LAR_DENSITY",
-    "MICROBOONE_NUMI_ABSORBER_DIRECTION",
     "Detector",
     "Source",
+    "dune_nd",
     "get_detector",
     "icarus",
     "list_detectors",
     "microboone",
     "miniboone",
+    "nova_nd",
     "sbnd",
 ]
 
 #: Liquid-argon density [t / m^3] at 87 K (about 1.396 g/cm^3; used only for cross-checks).
 LAR_DENSITY: float = 1.396
 
-#: Direction of flight of particles coming from the NuMI absorber, in MicroBooNE coordinates
-#: (x drift, y up, z along the BNB), as given in the reference recast notes
-#: (/work/shared/physics/recast_microboone_kdar.md, section 2; ~126 degrees from +z: from below
-#: and downstream). Not normalized as published (norm 1.0097); normalized where used.
-MICROBOONE_NUMI_ABSORBER_DIRECTION: tuple[float, float, float] = (0.33, 0.75, -0.59)
+
+def __getattr__(name: str):
+    # MICROBOONE_NUMI_ABSORBER_DIRECTION: direction of flight of particles coming from the NuMI
+    # absorber in MicroBooNE coordinates (x drift, y up, z along the BNB), as published (norm
+    # 1.0097; normalized where used), read from microboone.toml (Kelly & Machado,
+    # arXiv:2106.06548; ~126 degrees from +z: from below and downstream)
+    if name == "MICROBOONE_NUMI_ABSORBER_DIRECTION":
+        from nuportal.detectors.experiment_file import builtin_spec
+
+        src = {s.name: s for s in builtin_spec("microboone").sources}["numi_absorber"]
+        return tuple(float(x) for x in src.direction)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -117,6 +130,12 @@ class Detector:
         Sources of the numbers above (see also each source's citations).
     notes : str
         Approximations and caveats.
+    title : str
+        Display name, e.g. ``"DUNE ND (ND-LAr)"``.
+    beams : tuple of str
+        Names of the beams (flux tables) the detector sees, e.g. ``("sbnd_fhc",)``.
+    off_axis_m : float
+        Sideways displacement [m] of the active volume from its nominal (on-axis) position.
     """
 
     name: str
@@ -129,6 +148,9 @@ class Detector:
     fiducial_mass: float | None = None
     citations: tuple[str, ...] = ()
     notes: str = ""
+    title: str = ""
+    beams: tuple[str, ...] = ()
+    off_axis_m: float = 0.0
 
     def __post_init__(self) -> None:
         srcs = MappingProxyType({str(k).lower(): v for k, v in self.sources.items()})
@@ -189,61 +211,34 @@ class Detector:
         return self.active_volume.contains(points)
 
 
-# ---------------------------------------------------------------- helpers
-def _bnb_source(volume: Volume, distance: float, citations: tuple[str, ...]) -> Source:
-    """BNB target on the -z axis through the centre of ``volume``, ``distance`` from it."""
-    pos = volume.center - np.array([0.0, 0.0, distance])
-    return Source(
-        "bnb",
-        pos,
-        description=(
-            f"Booster Neutrino Beam target, {distance:g} m upstream of the active-volume centre "
-            "along -z (beam along +z through the centre; the small transverse offsets of the real "
-            "detectors from the beam axis are neglected)"
-        ),
-        citations=citations,
-    )
+# ---------------------------------------------------------------- factories
+def _spec(name: str):
+    from nuportal.detectors.experiment_file import builtin_spec
 
-
-# ---------------------------------------------------------------- MicroBooNE
-_UB_TPC_LOWER = (0.0, -1.165, 0.0)
-_UB_TPC_UPPER = (2.5635, 1.165, 10.368)
-#: BNB target to the upstream face (z = 0) of the MicroBooNE TPC [m].
-_UB_BNB_TO_FRONT_FACE = 463.0
-
-_UB_CITES = (
-    "MicroBooNE Collaboration, R. Acciarri et al., 'Design and construction of the MicroBooNE "
-    "detector', JINST 12, P02017 (2017), arXiv:1612.05824: LArTPC with 170 t of LAr in the "
-    "cryostat; detector coordinates x (drift, anode at x = 0), y (up), z (along the BNB)",
-    "TPC active volume x in [0, 256.35] cm, y in [-116.5, 116.5] cm, z in [0, 1036.8] cm: "
-    "MicroBooNE analysis conventions (recast notes section 2; the same bounds appear in public "
-    "MicroBooNE analysis code as the fiducial-volume reference); verified for consistency: "
-    "61.9 m^3 x 1.396 t/m^3 = 86 t, vs the 85 t active mass",
-    "Active mass 85 t: MicroBooNE collaboration talks and proceedings ('85-ton active volume', "
-    "e.g. Phys. Sci. Forum 8 (2023) NuFact proceedings); verified in those secondary sources only",
-)
+    return builtin_spec(name)
 
 
 def microboone(
-    absorber_distance: float = 100.0,
-    absorber_direction: ArrayLike = MICROBOONE_NUMI_ABSORBER_DIRECTION,
-    bnb_distance: float = _UB_BNB_TO_FRONT_FACE + 0.5 * _UB_TPC_UPPER[2],
+    absorber_distance: float | None = None,
+    absorber_direction: ArrayLike | None = None,
+    bnb_distance: float | None = None,
 ) -> Detector:
     """MicroBooNE LArTPC with the BNB target and the NuMI absorber as sources.
 
     Frame: MicroBooNE detector coordinates [m] (x drift from the anode plane, y up, z along the
-    BNB); the active volume is x in [0, 2.5635], y in [-1.165, 1.165], z in [0, 10.368].
+    BNB); the active volume is x in [0, 2.5635], y in [-1.165, 1.165], z in [0, 10.368]
+    (``data/microboone.toml``, with the citations).
 
     Parameters
     ----------
-    absorber_distance : float
+    absorber_distance : float, optional
         Distance D [m] from the NuMI absorber to the TPC centre. The absorber is placed at
         ``centre - D * n``, with ``n`` the normalized ``absorber_direction``. Default 100 m as in
         arXiv:2106.00568; the NuMI-to-MicroBooNE coordinate transform gives about 102 m.
-    absorber_direction : array_like, shape (3,)
+    absorber_direction : array_like, shape (3,), optional
         Direction of flight of particles from the absorber in detector coordinates
         (normalized here); default (0.33, 0.75, -0.59).
-    bnb_distance : float
+    bnb_distance : float, optional
         Distance [m] from the BNB target to the TPC centre along -z. Default 463 m to the
         upstream face of the TPC plus half its length, 468.18 m (the rounded '470 m' quoted for
         MicroBooNE).
@@ -253,202 +248,141 @@ def microboone(
     Detector
         Sources ``"bnb"`` (default) and ``"numi_absorber"``.
     """
-    d_abs = positive_length(absorber_distance, "absorber_distance")
-    d_bnb = positive_length(bnb_distance, "bnb_distance")
-    n = np.asarray(absorber_direction, dtype=float)
-    if n.shape != (3,) or not np.all(np.isfinite(n)) or not np.linalg.norm(n) > 0:
-        raise ValueError(
-            f"absorber_direction must be a finite non-zero 3-vector, got {absorber_direction!r}"
-        )
-    n = n / np.linalg.norm(n)
-    tpc = Box.from_bounds(_UB_TPC_LOWER, _UB_TPC_UPPER)
-    absorber = Source(
-        "numi_absorber",
-        tpc.center - d_abs * n,
-        description=(
-            f"NuMI hadron absorber (source of kaons decaying at rest), {d_abs:g} m from the TPC "
-            f"centre; particles from it fly along {np.round(n, 4).tolist()} (detector frame)"
-        ),
-        citations=(
-            "MicroBooNE Collaboration, P. Abratenko et al., 'Search for a Higgs portal scalar "
-            "decaying to electron-positron pairs in the MicroBooNE detector', Phys. Rev. Lett. "
-            "127, 151803 (2021), arXiv:2106.00568: absorber 100 m from the detector",
-            "Direction of arrival (0.33, 0.75, -0.59) in detector coordinates and the ~102 m "
-            "from the NuMI-to-MicroBooNE coordinate transform: reference recast notes "
-            "(recast_microboone_kdar.md section 2; K. J. Kelly and P. A. N. Machado, "
-            "arXiv:2106.06548); not checked against a MicroBooNE publication",
-        ),
-    )
-    bnb = _bnb_source(
-        tpc,
-        d_bnb,
-        (
-            "470 m from the BNB target (rounded): Fermilab SBN program page (sbn.fnal.gov) and "
-            "MicroBooNE's BNB flux histograms computed at 470 m; arXiv:1612.05824",
-            "Target 463 m upstream of the TPC upstream face (z = 0), giving 468.2 m to the TPC "
-            "centre: value used in the project brief and in phenomenology codes (e.g. the "
-            "(541/463)^2 MiniBooNE-to-MicroBooNE flux rescaling in DarkNews); NOT verified "
-            "against the MicroBooNE detector paper text",
-        ),
-    )
-    return Detector(
-        name="microboone",
-        active_volume=tpc,
-        sources={"bnb": bnb, "numi_absorber": absorber},
-        default_source="bnb",
-        target_material="LAr",
-        active_mass=85.0,
-        citations=_UB_CITES,
-        notes=(
-            "The BNB axis is taken through the TPC centre along +z (the real beam axis is within "
-            "a few tens of cm of it). The NuMI absorber is a point; its real extent (metres) and "
-            "the spread of kaon stopping points are neglected."
-        ),
-    )
+    distances = {k: v for k, v in (("numi_absorber", absorber_distance),
+                                   ("bnb", bnb_distance)) if v is not None}  # fmt: skip
+    if "numi_absorber" in distances:
+        distances["numi_absorber"] = _positive(absorber_distance, "absorber_distance")
+    if "bnb" in distances:
+        distances["bnb"] = _positive(bnb_distance, "bnb_distance")
+    directions = {} if absorber_direction is None else {"numi_absorber": absorber_direction}
+    if absorber_direction is not None:
+        n = np.asarray(absorber_direction, dtype=float)
+        if n.shape != (3,) or not np.all(np.isfinite(n)) or not np.linalg.norm(n) > 0:
+            raise ValueError(
+                f"absorber_direction must be a finite non-zero 3-vector, got {absorber_direction!r}"
+            )
+    det = _spec("microboone").detector(source_distances=distances, source_directions=directions)
+    if "bnb" in distances:  # an explicit distance is to the TPC centre, not the front face
+        centre = det.active_volume.center
+        src = det.sources["bnb"]
+        bnb = Source("bnb", centre - np.array([0.0, 0.0, distances["bnb"]]),
+                     src.description.split(";")[0] + f"; {distances['bnb']:g} m from the TPC "
+                     "centre", src.citations)  # fmt: skip
+        det = _replace_source(det, bnb)
+    return det
 
 
-# ---------------------------------------------------------------- MiniBooNE
-def miniboone(bnb_distance: float = 541.0) -> Detector:
-    """MiniBooNE mineral-oil Cherenkov detector on the BNB.
+def _replace_source(det: Detector, source: Source) -> Detector:
+    from dataclasses import replace
+
+    return replace(det, sources={**det.sources, source.name: source})
+
+
+def _positive(value: float, name: str) -> float:
+    from nuportal._validation import positive_length
+
+    return positive_length(value, name)
+
+
+def _bnb_detector(name: str, bnb_distance: float | None) -> Detector:
+    distances = {} if bnb_distance is None else {"bnb": _positive(bnb_distance, "bnb_distance")}
+    return _spec(name).detector(source_distances=distances)
+
+
+def miniboone(bnb_distance: float | None = None) -> Detector:
+    """MiniBooNE mineral-oil Cherenkov detector on the BNB (``data/miniboone.toml``).
 
     Frame: origin at the centre of the spherical tank, z along the BNB, y up [m].
 
     Parameters
     ----------
-    bnb_distance : float
+    bnb_distance : float, optional
         Distance [m] from the BNB target to the centre of the detector (default 541 m).
     """
-    d_bnb = positive_length(bnb_distance, "bnb_distance")
-    tank = Sphere((0.0, 0.0, 0.0), 6.1)
-    cites = (
-        "MiniBooNE Collaboration, A. A. Aguilar-Arevalo et al., 'The Neutrino Flux Prediction at "
-        "MiniBooNE', Phys. Rev. D 79, 072002 (2009), arXiv:0806.1449: detector 541 m from the "
-        "target, 818 t of mineral oil (CH2) in a sphere of radius 6.1 m, fiducial radius 5 m "
-        "(numbers as summarized in the shared data README; the 12 m diameter sphere, CH2 oil "
-        "of density 0.845 g/cm^3 and ~800 t are confirmed by the MiniBooNE web pages)",
-        "MiniBooNE Collaboration, A. A. Aguilar-Arevalo et al., 'The MiniBooNE Detector', Nucl. "
-        "Instrum. Meth. A 599, 28 (2009), arXiv:0806.4201",
-    )
-    return Detector(
-        name="miniboone",
-        active_volume=tank,
-        sources={"bnb": _bnb_source(tank, d_bnb, cites[:1])},
-        default_source="bnb",
-        target_material="CH2 (mineral oil)",
-        active_mass=818.0,
-        fiducial_volume=Sphere((0.0, 0.0, 0.0), 5.0),
-        citations=cites,
-        notes=(
-            "The active volume is the whole oil-filled sphere (6.1 m), including the optically "
-            "separated veto shell; use fiducial_volume (5 m) for signal events."
-        ),
-    )
+    return _bnb_detector("miniboone", bnb_distance)
 
 
-# ---------------------------------------------------------------- SBND
-def sbnd(bnb_distance: float = 110.0) -> Detector:
-    """SBND LArTPC, the SBN near detector on the BNB.
+def sbnd(bnb_distance: float | None = None) -> Detector:
+    """SBND LArTPC, the SBN near detector on the BNB (``data/sbnd.toml``).
 
     Frame: SBND coordinates [m]: x drift (cathode at x = 0, two 2 m drift volumes), y up, z along
     the BNB with the upstream face of the active volume at z = 0.
 
     Parameters
     ----------
-    bnb_distance : float
+    bnb_distance : float, optional
         Distance [m] from the BNB target to the centre of the active volume (default 110 m, the
         published distance, applied to the centre; the published figure does not say to which
         point of the detector it refers, a 2.5 m ambiguity).
     """
-    d_bnb = positive_length(bnb_distance, "bnb_distance")
-    tpc = Box.from_bounds((-1.9915, -2.0, 0.0), (1.9915, 2.0, 5.0))
-    cites = (
-        "SBN Collaboration (MicroBooNE, LAr1-ND, ICARUS-WA104), 'A Proposal for a Three Detector "
-        "Short-Baseline Neutrino Oscillation Program in the Fermilab Booster Neutrino Beam', "
-        "arXiv:1503.01520 (2015): SBND 110 m from the BNB target, active volume 4 m x 4 m x 5 m",
-        "SBND Collaboration, e.g. arXiv:2504.00245 (2025) and arXiv:2508.20239 (SBND-PRISM): "
-        "'112 ton LArTPC located 110 m from the BNB target', 4 m x 4 m front face (verified)",
-        "Active-volume bounds x in [-199.15, 199.15] cm, y in [-200, 200] cm, z in [0, 500] cm: "
-        "SBN analysis configuration 'SBND_active_volumes' in the public SBNSoftware code "
-        "(79.7 m^3 x 1.396 t/m^3 = 111 t, consistent with 112 t)",
-    )
-    return Detector(
-        name="sbnd",
-        active_volume=tpc,
-        sources={"bnb": _bnb_source(tpc, d_bnb, cites[:2])},
-        default_source="bnb",
-        target_material="LAr",
-        active_mass=112.0,
-        citations=cites,
-        notes="SBND sits slightly off the BNB axis (~0.7 m in x, the basis of SBND-PRISM); "
-        "neglected here.",
-    )
+    return _bnb_detector("sbnd", bnb_distance)
 
 
-# ---------------------------------------------------------------- ICARUS
-_ICARUS_X = (0.7194, 3.6849)
-_ICARUS_Y = (-1.8186, 1.3496)
-_ICARUS_Z = (-8.9495, 8.9495)
-
-
-def icarus(bnb_distance: float = 600.0) -> Detector:
-    """ICARUS-T600, the SBN far detector on the BNB: two modules (cryostats), four TPCs.
+def icarus(bnb_distance: float | None = None) -> Detector:
+    """ICARUS-T600, the SBN far detector on the BNB: two modules (``data/icarus.toml``).
 
     Frame: ICARUS coordinates [m]: x across the beam (the two modules at x < 0 and x > 0), y up,
     z along the BNB, origin between the modules at mid-length.
 
     Parameters
     ----------
-    bnb_distance : float
+    bnb_distance : float, optional
         Distance [m] from the BNB target to the centre of the active volume (default 600 m).
     """
-    d_bnb = positive_length(bnb_distance, "bnb_distance")
-    (x0, x1), (y0, y1), (z0, z1) = _ICARUS_X, _ICARUS_Y, _ICARUS_Z
-    east = Box.from_bounds((-x1, y0, z0), (-x0, y1, z1))
-    west = Box.from_bounds((x0, y0, z0), (x1, y1, z1))
-    modules = Union([east, west])
-    cites = (
-        "SBN proposal, arXiv:1503.01520 (2015): ICARUS-T600 600 m from the BNB target, 476 t "
-        "active LAr in two modules",
-        "ICARUS Collaboration, P. Abratenko et al., 'ICARUS at the Fermilab Short-Baseline "
-        "Neutrino program: initial operation', Eur. Phys. J. C 83, 467 (2023), arXiv:2301.08634: "
-        "'ICARUS-T600, with 476 tons' active mass (verified)",
-        "C. Rubbia et al. (ICARUS), 'Underground operation of the ICARUS T600 LAr-TPC: first "
-        "results', JINST 6, P07011 (2011), arXiv:1106.0975: two modules of internal size "
-        "3.6 m x 3.9 m x 19.6 m, 1.5 m drift (not re-checked here)",
-        "Active-volume bounds per module |x| in [71.94, 368.49] cm, y in [-181.86, 134.96] cm, "
-        "z in [-894.95, 894.95] cm: SBNSoftware/sbnana, sbnana/SBNAna/Cuts/VolumeDefinitions.h "
-        "('icarus active volume'; the second module is the mirror image in x); "
-        "2 x 168.2 m^3 x 1.396 t/m^3 = 470 t, consistent with 476 t",
-    )
-    return Detector(
-        name="icarus",
-        active_volume=modules,
-        sources={"bnb": _bnb_source(modules, d_bnb, cites[:2])},
-        default_source="bnb",
-        target_material="LAr",
-        active_mass=476.0,
-        citations=cites,
-        notes=(
-            "The active volume is a Union of the two modules: intersect() returns one column per "
-            "module. The '~2 x (3.6 x 3.9 x 18) m' figure sometimes quoted is the module interior, "
-            "not the active volume."
-        ),
-    )
+    return _bnb_detector("icarus", bnb_distance)
+
+
+def dune_nd(off_axis: float = 0.0, lbnf_distance: float | None = None) -> Detector:
+    """DUNE near detector ND-LAr on the LBNF beam, on axis or moved sideways (DUNE-PRISM).
+
+    Active volume 7 m wide (x) x 3 m high (y) x 5 m long (z, along the beam), 574 m from the
+    target (DUNE ND CDR, arXiv:2103.13910; ``data/dune_nd.toml``).
+
+    Parameters
+    ----------
+    off_axis : float
+        Horizontal displacement [m] of the detector from the beam axis, in [0, 30.5] (DUNE-PRISM
+        positions); the target stays on the axis.
+    lbnf_distance : float, optional
+        Distance [m] along the beam axis from the target to the on-axis active-volume centre
+        (default 574 m).
+    """
+    distances = {} if lbnf_distance is None else {"lbnf": _positive(lbnf_distance, "lbnf_distance")}
+    return _spec("dune_nd").detector(off_axis=off_axis, source_distances=distances)
+
+
+def nova_nd(numi_distance: float | None = None) -> Detector:
+    """NOvA near detector on the NuMI beam, 14.6 mrad off axis (``data/nova_nd.toml``).
+
+    Fully active region 3.9 m x 3.9 m x 12.7 m, 193 t, about 1 km from the NuMI target (NOvA,
+    arXiv:2108.08219).
+
+    Parameters
+    ----------
+    numi_distance : float, optional
+        Distance [m] from the NuMI target to the centre of the active region (default 1000 m).
+    """
+    distances = {} if numi_distance is None else {"numi": _positive(numi_distance, "numi_distance")}
+    return _spec("nova_nd").detector(source_distances=distances)
 
 
 # ---------------------------------------------------------------- registry
 _FACTORIES: dict[str, Callable[..., Detector]] = {
+    "dune_nd": dune_nd,
+    "icarus": icarus,
     "microboone": microboone,
     "miniboone": miniboone,
+    "nova_nd": nova_nd,
     "sbnd": sbnd,
-    "icarus": icarus,
 }
-_ALIASES: dict[str, str] = {
-    "uboone": "microboone",
-    "icarus-t600": "icarus",
-    "icarus_t600": "icarus",
-    "t600": "icarus",
-}
+
+
+def _aliases() -> dict[str, str]:
+    out = {}
+    for name in _FACTORIES:
+        for alias in _spec(name).aliases:
+            out[alias] = name
+    return out
 
 
 def list_detectors() -> list[str]:
@@ -456,16 +390,42 @@ def list_detectors() -> list[str]:
     return sorted(_FACTORIES)
 
 
-def get_detector(name: str, **options: float) -> Detector:
-    """Look up a detector by name (case-insensitive).
+def resolve_name(name: str) -> str:
+    """The catalog name of ``name`` (case-insensitive, aliases such as ``"uboone"`` allowed).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (the message lists the known names).
+    """
+    key = str(name).strip().lower()
+    key = _aliases().get(key, key)
+    if key not in _FACTORIES:
+        raise ValueError(
+            f"unknown detector {name!r}; known detectors: {list_detectors()} (or a .toml "
+            "experiment file)"
+        )
+    return key
+
+
+def is_experiment_file(name: object) -> bool:
+    """Whether ``name`` designates an experiment file (a path ending in ``.toml``)."""
+    return isinstance(name, str | os.PathLike) and str(name).strip().lower().endswith(".toml")
+
+
+def get_detector(name: str | os.PathLike[str], **options: float) -> Detector:
+    """Look up a detector by name (case-insensitive), or read it from an experiment file.
 
     Parameters
     ----------
-    name : str
-        Catalog name, e.g. ``"MicroBooNE"``, ``"sbnd"`` (see :func:`list_detectors`).
+    name : str or path-like
+        Catalog name, e.g. ``"MicroBooNE"``, ``"sbnd"``, ``"dune_nd"`` (see
+        :func:`list_detectors`), or a ``.toml`` experiment file
+        (:mod:`nuportal.detectors.experiment_file`).
     **options
         Keyword options of the detector's factory function, e.g. ``absorber_distance=102.0`` for
-        MicroBooNE or ``bnb_distance`` for any BNB detector.
+        MicroBooNE, ``bnb_distance`` for any BNB detector, ``off_axis=10.0`` [m] for the DUNE
+        ND; for an experiment file only ``off_axis`` (if the file allows it).
 
     Returns
     -------
@@ -474,12 +434,19 @@ def get_detector(name: str, **options: float) -> Detector:
     Raises
     ------
     ValueError
-        For an unknown name (the message lists the known names) or an unknown option.
+        For an unknown name (the message lists the known names), an unknown option, or a
+        malformed experiment file.
     """
-    key = str(name).strip().lower()
-    key = _ALIASES.get(key, key)
-    if key not in _FACTORIES:
-        raise ValueError(f"unknown detector {name!r}; known detectors: {list_detectors()}")
+    if is_experiment_file(name):
+        from nuportal.detectors.experiment_file import load_experiment_file
+
+        unknown = sorted(set(options) - {"off_axis"})
+        if unknown:
+            raise ValueError(
+                f"unknown option(s) {unknown} for an experiment file; allowed options: ['off_axis']"
+            )
+        return load_experiment_file(Path(name)).detector(**options)
+    key = resolve_name(str(name))
     factory = _FACTORIES[key]
     allowed = list(inspect.signature(factory).parameters)
     unknown = sorted(set(options) - set(allowed))

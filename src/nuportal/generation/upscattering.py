@@ -43,7 +43,6 @@ from numpy.typing import NDArray
 from tqdm.auto import tqdm
 
 from nuportal import constants
-from nuportal.detectors import get_detector
 from nuportal.detectors.exposures import Exposure, exposure
 from nuportal.detectors.geometry import sample_uniform_points
 from nuportal.generation.dark_neutrino_decays import (
@@ -376,13 +375,7 @@ def generate_upscattering(
     if not channel_width > 0.0:
         raise ValueError(f"N{hnl} has no width into {decay!r} for this model (couplings vanish)")
     branching = channel_width / width
-    try:
-        detector = get_detector(exp.detector)
-    except ValueError:
-        raise ValueError(
-            f"no geometry for {exp.detector!r} in the detector catalog yet: events need one "
-            f"(use upscattering_rates for the rates at {exp.name})"
-        ) from None
+    detector = exp.geometry()
     volume = detector.active_volume
     source = detector.source()
     seeds = np.random.SeedSequence(seed)

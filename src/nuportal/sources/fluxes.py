@@ -43,6 +43,7 @@ __all__ = [
     "Flux",
     "FluxTable",
     "detector_flux",
+    "flux_for_beam",
     "load_flux",
     "read_flux_file",
 ]
@@ -63,11 +64,15 @@ class FluxTable:
         If the file holds neutrinos per bin (not per GeV), the bin width [GeV] to divide by.
     description : str
         Beam, mode, detector and source.
+    limitation : str or None
+        A documented limitation of the table, warned about (:class:`nuportal.validity.
+        ValidityWarning`) whenever the table is loaded.
     """
 
     filename: str
     per_bin_GeV: float | None
     description: str
+    limitation: str | None = None
 
 
 #: Shipped flux tables by name.
@@ -77,6 +82,8 @@ FLUX_TABLES: MappingProxyType[str, FluxTable] = MappingProxyType(
             "SBND_FHC_digitized.dat",
             None,
             "BNB neutrino mode at SBND, digitized (SBND, NuFACT 2022); covers 1-3 GeV only",
+            "the shipped SBND flux table covers 1-3 GeV only (zero below, where the BNB flux "
+            "peaks at ~0.7 GeV): SBND rates are lower bounds",
         ),
         "microboone_fhc": FluxTable(
             "MicroBooNE_BNB_fullflux.txt",
@@ -293,6 +300,10 @@ def load_flux(name: str) -> Flux:
 
 def _load_shipped(key: str) -> Flux:
     table = FLUX_TABLES[key]
+    if table.limitation:
+        from nuportal.validity import warn_limitation
+
+        warn_limitation(table.limitation, stacklevel=4)
     label = f"nuportal/experiments/data/fluxes/{table.filename}"
     resource = resources.files("nuportal.experiments").joinpath("data", "fluxes", table.filename)
     try:
@@ -322,3 +333,43 @@ def detector_flux(detector: str, mode: str = "fhc") -> Flux:
         modes = [k for k in DETECTOR_FLUXES[det] if k != "beam"]
         raise ValueError(f"no {mode!r} flux shipped for {det}; available: {modes}")
     return _load_shipped(DETECTOR_FLUXES[det][m])
+
+
+def flux_for_beam(
+    flux_table: str | None,
+    flux_file: str | os.PathLike[str] | None,
+    per_bin_GeV: float | None = None,
+    baseline_m: float | None = None,
+    limitation: str | None = None,
+) -> Flux:
+    """The flux of a beam of an experiment file: a shipped table or a file, with its baseline.
+
+    Parameters
+    ----------
+    flux_table : str or None
+        A key of :data:`FLUX_TABLES` (its baseline and decay region are kept unless
+        ``baseline_m`` is given).
+    flux_file : path or None
+        A flux file (:func:`read_flux_file`) if ``flux_table`` is None.
+    per_bin_GeV : float, optional
+        Bin width [GeV] if the file holds neutrinos per bin.
+    baseline_m : float, optional
+        Source-to-detector distance [m] to attach.
+    limitation : str, optional
+        A documented limitation, warned about (:class:`nuportal.validity.ValidityWarning`).
+    """
+    from dataclasses import replace
+
+    if flux_table is not None:
+        flux = load_flux(flux_table)
+    elif flux_file is not None:
+        flux = read_flux_file(flux_file, per_bin_GeV=per_bin_GeV)
+    else:
+        raise ValueError("a beam needs flux_table or flux_file")
+    if limitation:
+        from nuportal.validity import warn_limitation
+
+        warn_limitation(limitation, stacklevel=3)
+    if baseline_m is not None and flux_file is not None:
+        flux = replace(flux, baseline_m=float(baseline_m))
+    return flux
