@@ -21,6 +21,7 @@ from nuportal.cli import plot as cli_plot
 from nuportal.cli import recast as cli_recast
 from nuportal.cli import scan as cli_scan
 from nuportal.cli import shower as cli_shower
+from nuportal.cli import target as cli_target
 from nuportal.cli import upscatter as cli_upscatter
 
 __all__ = ["app", "main"]
@@ -64,6 +65,7 @@ app.add_typer(cli_oscillation.app, name="oscillation")
 app.command("shower")(cli_shower.shower)
 app.command("dark-flux")(cli_shower.dark_flux)
 app.command("upscatter")(cli_upscatter.upscatter)
+app.add_typer(cli_target.target_app, name="target")
 
 
 def main() -> None:
