@@ -4,6 +4,12 @@
 command groups live in sibling modules and are registered there.
 """
 
-from nuportal.cli.app import app, main
+try:
+    from nuportal.cli.app import app, main
+except KeyboardInterrupt:  # Ctrl-C while the command starts: one line, no traceback
+    import sys
+
+    sys.stderr.write("nuportal: interrupted\n")
+    raise SystemExit(130) from None
 
 __all__ = ["app", "main"]
