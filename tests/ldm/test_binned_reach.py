@@ -50,7 +50,7 @@ def test_correlated_channels_match_covariance_solution():
         flux_norm=sf, channel_norm=sc, interpolation="linear", signal_shares_flux_norm=False
     )
     names = ["on", "x10", "x20"]
-    r = expected_reach(dict(zip(names, s)), dict(zip(names, b)), syst)
+    r = expected_reach(dict(zip(names, s, strict=True)), dict(zip(names, b, strict=True)), syst)
     assert r.mu == pytest.approx(mu, rel=1e-2)
 
 

@@ -250,7 +250,7 @@ def expected_reach(
     # rescale the signal so that the answer is O(1): the single-bin estimate
     z2 = _critical_value(cl)
     var = b_tot + (syst.flux_norm * b_tot) ** 2
-    var += sum(float(((syst.channel_norm**2) * b.sum() ** 2)) for _, _, b in chans)
+    var += sum(float(syst.channel_norm**2 * b.sum() ** 2) for _, _, b in chans)
     var += sum(float((syst.bin_uncorrelated**2) * (b**2).sum()) for _, _, b in chans)
     estimate = math.sqrt(z2 * var) + z2
     scale = estimate / s_tot
@@ -269,7 +269,7 @@ def expected_reach(
     fixed = model.config.suggested_fixed()
 
     def q(mu: float) -> float:
-        pars, twice_nll = pyhf.infer.mle.fixed_poi_fit(
+        _, twice_nll = pyhf.infer.mle.fixed_poi_fit(
             mu, asimov, model, init_pars=init, par_bounds=bounds, fixed_params=fixed,
             return_fitted_val=True,
         )
