@@ -11,6 +11,7 @@ from nuportal.sources.shower.dark_flux import (
     dark_photons_through_disk,
 )
 from nuportal.sources.shower.materials import MATERIALS, Material, material
+from nuportal.sources.shower.primaries import PrimaryList
 from nuportal.sources.shower.simulate import PRIMARIES, ShowerResult, simulate_showers
 from nuportal.sources.shower.target import Target
 
@@ -20,6 +21,7 @@ __all__ = [
     "PRIMARIES",
     "DarkFluxResult",
     "Material",
+    "PrimaryList",
     "ShowerResult",
     "Target",
     "dark_photon_flux",

@@ -40,6 +40,7 @@ from nuportal.sources.shower.dark_annihilation import (
 from nuportal.sources.shower.dark_brem_tables import DarkBremsstrahlung
 from nuportal.sources.shower.dark_compton import DarkCompton
 from nuportal.sources.shower.materials import Material, resolve_material
+from nuportal.sources.shower.primaries import PrimaryList
 from nuportal.sources.shower.processes import Species
 from nuportal.sources.shower.qed_constants import M_E
 from nuportal.sources.shower.simulate import ShowerResult, simulate_showers
@@ -102,6 +103,10 @@ class DarkPhotonTally:
     brem_options : dict, optional
         Settings of the dark-bremsstrahlung tables
         (:class:`~nuportal.sources.shower.dark_brem_tables.DarkBremsstrahlung`).
+    shower_weights : numpy.ndarray, optional
+        Weight of each shower (indexed by global shower number, e.g.
+        :attr:`~nuportal.sources.shower.primaries.PrimaryList.weight`); every segment's expected
+        A' number is multiplied by its shower's weight. Default: 1 for every shower.
 
     Notes
     -----
@@ -118,6 +123,7 @@ class DarkPhotonTally:
         rng: np.random.Generator,
         photon_cut: float = 0.0,
         brem_options: dict | None = None,
+        shower_weights: NDArray[np.float64] | None = None,
     ) -> None:
         unknown = sorted(set(processes) - set(DARK_PROCESSES))
         if unknown:
@@ -155,7 +161,11 @@ class DarkPhotonTally:
                 )
             else:  # no resonance below the e+ e- threshold
                 self.processes = tuple(p for p in self.processes if p != "resonant")
+        self.shower_weights = (
+            None if shower_weights is None else np.asarray(shower_weights, dtype=float)
+        )
         self.totals = dict.fromkeys(self.processes, 0.0)
+        self._per_shower = {p: np.zeros(0) for p in self.processes}
         self._candidates: dict[str, list[_Candidates]] = {p: [] for p in self.processes}
         self._draws: list[_Draws] = []
 
@@ -165,6 +175,8 @@ class DarkPhotonTally:
         for name in self.processes:
             if name == "resonant":
                 weight, energy, fraction = self._resonant_weights(segments)
+                if self.shower_weights is not None:
+                    weight = weight * self.shower_weights[segments.shower + first_shower]
             else:
                 species, process = self._emitters[name]
                 rows = np.isin(segments.species, species)
@@ -175,10 +187,13 @@ class DarkPhotonTally:
                 sigma = np.zeros(len(segments))
                 sigma[rows] = process.cross_section(energy[rows])
                 weight = segments.length * self._n_atoms * sigma
+            if self.shower_weights is not None:
+                weight = weight * self.shower_weights[segments.shower + first_shower]
             keep = weight > 0.0
             if not np.any(keep):
                 continue
             self.totals[name] += float(weight.sum())
+            self._add_per_shower(name, segments.shower[keep] + first_shower, weight[keep])
             along = (fraction * segments.length)[keep, None] * segments.direction[keep]
             self._candidates[name].append(
                 _Candidates(
@@ -189,6 +204,14 @@ class DarkPhotonTally:
                     shower=segments.shower[keep] + first_shower,
                 )
             )
+
+    def _add_per_shower(self, name: str, shower: NDArray[np.int64], weight: NDArray) -> None:
+        sums = np.bincount(shower, weight)
+        acc = self._per_shower[name]
+        if len(sums) > len(acc):
+            acc = np.concatenate([acc, np.zeros(len(sums) - len(acc))])
+        acc[: len(sums)] += sums
+        self._per_shower[name] = acc
 
     def end_of_batch(self, n_showers: int) -> None:
         """Draw the A' of a finished batch of ``n_showers`` showers from its emitting segments."""
@@ -244,6 +267,27 @@ class DarkPhotonTally:
         """Expected A' per primary by process (and ``"total"``) at kinetic mixing ``epsilon``."""
         out = {k: v * epsilon**2 / n_primaries for k, v in self.totals.items()}
         out["total"] = sum(out.values())
+        return out
+
+    def yield_errors(self, n_primaries: int, epsilon: float = 1.0) -> dict[str, float]:
+        """Statistical (shower-to-shower) standard errors of :meth:`yields`, same units.
+
+        The showers are independent, so the error of the summed weight is sqrt(N) times the
+        standard deviation of the per-shower sums (N = ``n_primaries`` or the number of showers
+        seen, whichever is larger).
+        """
+        n_seen = max((len(v) for v in self._per_shower.values()), default=0)
+        n = max(int(n_primaries), n_seen, 2)
+        out, total = {}, None
+        for name, acc in self._per_shower.items():
+            full = np.concatenate([acc, np.zeros(n - len(acc))])
+            out[name] = float(math.sqrt(n) * full.std(ddof=1)) * epsilon**2 / n_primaries
+            total = full if total is None else total + full
+        out["total"] = (
+            0.0
+            if total is None
+            else float(math.sqrt(n) * total.std(ddof=1)) * epsilon**2 / n_primaries
+        )
         return out
 
     def table(self, n_primaries: int, epsilon: float = 1.0) -> pd.DataFrame:
@@ -371,6 +415,7 @@ def dark_photon_flux(
     seed: int | None = None,
     progress: bool | None = None,
     brem_options: dict | None = None,
+    primaries: PrimaryList | None = None,
     **shower_options,
 ) -> DarkFluxResult:
     """Simulate showers and the dark photons they radiate.
@@ -391,6 +436,11 @@ def dark_photon_flux(
         ``n`` rows; the weights keep every total exact).
     brem_options : dict, optional
         Keyword arguments for the dark-bremsstrahlung tables (grid size, vegas evaluations).
+    primaries : PrimaryList, optional
+        Start one shower per row (species, energy, position, direction, weight) instead of
+        ``n`` identical primaries; yields and A' weights are then sums over showers of the
+        row weight x the A' of that shower (not divided by the number of showers): with
+        weights in photons per proton on target they are A' per proton on target.
     **shower_options
         Passed to :func:`~nuportal.sources.shower.simulate.simulate_showers` (``electron_cut``,
         ``length``, ``radius``, ``batch_size``, ...).
@@ -405,6 +455,8 @@ def dark_photon_flux(
     photon_cut = cut if photon_cut is None else photon_cut
     # a stream of its own: the showers use the children (0,), (1,), ... of the same seed
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0xDA4C, 0)))
+    if primaries is not None:
+        n = len(primaries)
     tally = DarkPhotonTally(
         target_material,
         mass,
@@ -413,6 +465,7 @@ def dark_photon_flux(
         rng=rng,
         photon_cut=photon_cut,
         brem_options=brem_options,
+        shower_weights=None if primaries is None else primaries.weight,
     )
     shower = simulate_showers(
         particle,
@@ -424,12 +477,14 @@ def dark_photon_flux(
         seed=seed,
         progress=progress,
         on_segments=[tally],
+        primaries=primaries,
         **shower_options,
     )
+    norm = n if primaries is None else 1
     return DarkFluxResult(
         mass=float(mass),
         epsilon=float(epsilon),
-        dark_photons=tally.table(n, epsilon),
-        yields=tally.yields(n, epsilon),
+        dark_photons=tally.table(norm, epsilon),
+        yields=tally.yields(norm, epsilon),
         shower=shower,
     )

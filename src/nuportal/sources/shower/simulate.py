@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from tqdm.auto import tqdm
 
 from nuportal.sources.shower.materials import Material
+from nuportal.sources.shower.primaries import PrimaryList
 from nuportal.sources.shower.processes import Species, ledger_energy
 from nuportal.sources.shower.qed_constants import M_E
 from nuportal.sources.shower.tally import ShowerTally
@@ -57,6 +58,7 @@ class ShowerResult:
     energy_edges: NDArray[np.float64]
     track_length_spectrum: NDArray[np.float64]
     n_segments: int
+    primaries: PrimaryList | None = None
 
     @property
     def n_showers(self) -> int:
@@ -65,14 +67,23 @@ class ShowerResult:
 
     @property
     def primary_energy(self) -> float:
-        """Ledger energy of one primary [GeV]: E for a photon, E - m_e for e-, E + m_e for e+."""
+        """Ledger energy of one primary [GeV]: E for a photon, E - m_e for e-, E + m_e for e+.
+
+        For a list of primaries (``primary == "list"``): their mean ledger energy.
+        """
+        if self.primaries is not None:
+            return float(self.primaries.ledger_energy.mean())
         return float(ledger_energy(PRIMARIES[self.primary], self.energy))
 
     def energy_balance(self) -> NDArray[np.float64]:
         """Per shower, |deposited + below cut + escaping - primary energy| / primary energy."""
         s = self.summary
         total = s["deposited"] + s["below_cut"] + s["escaping"]
-        return np.abs(total.to_numpy() - self.primary_energy) / self.primary_energy
+        if self.primaries is not None:
+            expected = self.primaries.ledger_energy
+        else:
+            expected = self.primary_energy
+        return np.abs(total.to_numpy() - expected) / expected
 
     def mean_profile(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Mean longitudinal profile dE/dt [GeV per X0] per depth bin and its standard error."""
@@ -153,7 +164,7 @@ def simulate_showers(
     particle: str = "e-",
     energy: float = 10.0,
     material: Material | str = "graphite",
-    n: int = 1000,
+    n: int | None = None,
     *,
     cut: float = 0.01,
     electron_cut: float | None = None,
@@ -166,19 +177,20 @@ def simulate_showers(
     scattering: str = "highland",
     progress: bool | None = None,
     on_segments: Sequence[Callable[[Segments, int], None]] = (),
+    primaries: PrimaryList | None = None,
 ) -> ShowerResult:
     """Simulate ``n`` electromagnetic showers of one primary in a thick target.
 
     Parameters
     ----------
     particle : {"e-", "e+", "gamma"}
-        Primary particle, entering at the origin along +z.
+        Primary particle, entering at the origin along +z (ignored with ``primaries``).
     energy : float
-        Primary total energy [GeV].
+        Primary total energy [GeV] (ignored with ``primaries``).
     material : Material or str
         Target material (name from :data:`~nuportal.sources.shower.materials.MATERIALS`).
-    n : int
-        Number of showers.
+    n : int, optional
+        Number of showers (default 1000; with ``primaries``, their number).
     cut : float
         Production and tracking cut [GeV] used for both e+- (kinetic energy) and photons unless
         ``electron_cut`` / ``photon_cut`` are given.
@@ -199,27 +211,45 @@ def simulate_showers(
         dark-photon flux estimator); shower indices in ``segments`` are local to the batch, add
         ``first_shower`` for the global index. A callable with an ``end_of_batch`` method has it
         called with the number of showers after each batch.
+    primaries : PrimaryList, optional
+        One shower per row, each with its own species, energy, start point [cm] inside the
+        target, direction and weight; ``n`` is then ``len(primaries)`` (an ``n`` that differs
+        raises). Shower i of the result (and of the segments) is row i.
 
     Returns
     -------
     ShowerResult
     """
-    if particle not in PRIMARIES:
-        raise ValueError(f"particle must be one of {sorted(PRIMARIES)}, got {particle!r}")
-    species = PRIMARIES[particle]
-    if not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"n (number of showers) must be a positive integer, got {n!r}")
     electron_cut = cut if electron_cut is None else electron_cut
     photon_cut = cut if photon_cut is None else photon_cut
-    threshold = photon_cut if species is Species.PHOTON else M_E + electron_cut
-    if not (math.isfinite(energy) and energy > threshold):
-        raise ValueError(
-            f"energy must exceed the cut of the primary ({threshold:.4g} GeV total), got {energy!r}"
-        )
     target = Target(material, length, radius)
+    if primaries is not None:
+        if not isinstance(primaries, PrimaryList):
+            raise ValueError("primaries must be a PrimaryList (see PrimaryList.build)")
+        if n is not None and n != len(primaries):
+            raise ValueError(f"n ({n}) differs from the number of primaries ({len(primaries)})")
+        n = len(primaries)
+        primaries.check(target, electron_cut, photon_cut)
+        particle = "list"
+        energy = float(primaries.energy.max())
+        mean_energy = float(primaries.energy.mean())
+    else:
+        if particle not in PRIMARIES:
+            raise ValueError(f"particle must be one of {sorted(PRIMARIES)}, got {particle!r}")
+        species = PRIMARIES[particle]
+        n = 1000 if n is None else n
+        if not isinstance(n, int | np.integer) or n < 1:
+            raise ValueError(f"n (number of showers) must be a positive integer, got {n!r}")
+        threshold = photon_cut if species is Species.PHOTON else M_E + electron_cut
+        if not (math.isfinite(energy) and energy > threshold):
+            raise ValueError(
+                f"energy must exceed the cut of the primary ({threshold:.4g} GeV total), "
+                f"got {energy!r}"
+            )
+        mean_energy = energy
     physics = ShowerPhysics(target, electron_cut, photon_cut, energy, scattering=scattering)
     if batch_size is None:
-        per_shower = max(energy / min(electron_cut, photon_cut), 1.0)
+        per_shower = max(mean_energy / min(electron_cut, photon_cut), 1.0)
         batch_size = int(min(max(_STACK_TARGET // per_shower, 1), n))
     if batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
@@ -244,8 +274,18 @@ def simulate_showers(
                 for callback in on_segments:
                     callback(segments, first)
 
-            primaries = Particles.primaries(species, energy, size)
-            transport(primaries, physics, np.random.default_rng(batch_seed), consume)
+            if primaries is None:
+                stack = Particles.primaries(species, energy, size)
+            else:
+                rows = primaries.take(slice(first, first + size))
+                stack = Particles(
+                    species=rows.species.copy(),
+                    energy=rows.energy.copy(),
+                    position=rows.position.copy(),
+                    direction=rows.direction.copy(),
+                    shower=np.arange(size, dtype=np.int64),
+                )
+            transport(stack, physics, np.random.default_rng(batch_seed), consume)
             for callback in on_segments:
                 finish = getattr(callback, "end_of_batch", None)
                 if finish is not None:
@@ -280,4 +320,5 @@ def simulate_showers(
         energy_edges=energy_edges,
         track_length_spectrum=spectrum,
         n_segments=n_segments,
+        primaries=primaries,
     )
