@@ -4,7 +4,7 @@ Per species and beam, the thin-target production cross section d^2sigma/(dp dOme
 :mod:`~nuportal.sources.target.bmpt` (p_B >= 50 GeV) or :mod:`~nuportal.sources.target.sanford_wang`
 (BNB energies, beryllium) is tabulated once on a grid in (ln p, ln theta), each cell integrated by
 4 x 4 Gauss-Legendre points. The cell integrals give the total cross section sigma_h (theta < pi/2)
-and a piecewise-constant proposal; a sample draws a cell from the cumulative table, a point
+and a piecewise-constant proposal; a sample draws a cell (Walker's alias method), a point
 uniformly inside it, and carries the exact importance weight density/proposal, so the sampled
 distribution is the parametrization itself, not its tabulated approximation.
 
@@ -100,27 +100,21 @@ def _check_species(beam: BeamTarget, species: str) -> str:
     return species
 
 
-def _bmpt_density(shape: str, p, theta, p_beam, a_mass):
+def _bmpt_density(shape: str, p, cos_t, sin_t, p_beam, a_mass):
     """d^2sigma/(dp dOmega) [mb/(GeV sr)] of a BMPT shape (charged-meson kinematics)."""
-    if shape in ("pi+", "pi-", "K+", "K-"):
-        par = bmpt.PION if shape.startswith("pi") else bmpt.KAON
-        inv = bmpt.invariant_cross_section(shape, p, theta, p_beam, a_mass)
-    elif shape == "pi0":
-        par = bmpt.PION
-        plus = bmpt.invariant_cross_section("pi+", p, theta, p_beam, a_mass)
-        x_r = bmpt.radial_x(p, theta, p_beam, par.mass)
-        inv = 0.5 * plus * (1.0 + 1.0 / bmpt.charge_ratio("pi", np.clip(x_r, 0.0, 1.0)))
-    elif shape in ("K0", "Kavg"):
-        par = bmpt.KAON
-        plus = bmpt.invariant_cross_section("K+", p, theta, p_beam, a_mass)
-        x_r = np.clip(bmpt.radial_x(p, theta, p_beam, par.mass), 0.0, 1.0 - 1e-12)
-        minus_over_plus = 1.0 / bmpt.charge_ratio("K", x_r)
-        inv = plus * (
-            (1.0 + 3.0 * minus_over_plus) / 4.0 if shape == "K0" else (1.0 + minus_over_plus) / 2.0
-        )
-    else:  # pragma: no cover - internal
-        raise ValueError(shape)
-    return inv * p * p / np.sqrt(p * p + par.mass**2)
+    par = bmpt.PION if shape.startswith("pi") else bmpt.KAON
+    plus, x, energy = bmpt.plus_invariant(par, p, cos_t, sin_t, p_beam, a_mass)
+    if shape in ("pi+", "K+"):
+        inv = plus
+    else:
+        minus_over_plus = 1.0 / bmpt.charge_ratio("pi" if shape.startswith("pi") else "K", x)
+        if shape in ("pi-", "K-"):
+            inv = plus * minus_over_plus
+        elif shape == "K0":  # (K+ + 3 K-)/4
+            inv = plus * (0.25 + 0.75 * minus_over_plus)
+        else:  # pi0 = (pi+ + pi-)/2, Kavg = (K+ + K-)/2
+            inv = plus * (0.5 + 0.5 * minus_over_plus)
+    return inv * (p * p / energy)
 
 
 def _sw_density(shape: str, p, theta, p_beam):
@@ -147,20 +141,32 @@ class _Table:
     lnp_edges: NDArray[np.float64]
     lnt_edges: NDArray[np.float64]
     cell_mass: NDArray[np.float64]  # (n_p * n_t,), mb
-    cdf: NDArray[np.float64]
     total: float  # mb
     shape: str
     regime: str
     p_beam: float
     a_mass: float
 
-    def density(self, p, theta):
+    alias_prob: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
+    alias_index: NDArray[np.intp] = field(default_factory=lambda: np.empty(0, np.intp))
+
+    def density(self, p, theta, cos_t=None, sin_t=None):
         """d^2sigma/(d ln p d ln theta) [mb] = d^2sigma/(dp dOmega) 2 pi sin(theta) p theta."""
+        cos_t = np.cos(theta) if cos_t is None else cos_t
+        sin_t = np.sin(theta) if sin_t is None else sin_t
         if self.regime == "bmpt":
-            d = _bmpt_density(self.shape, p, theta, self.p_beam, self.a_mass)
+            d = _bmpt_density(self.shape, p, cos_t, sin_t, self.p_beam, self.a_mass)
         else:
             d = _sw_density(self.shape, p, theta, self.p_beam)
-        return d * (2.0 * np.pi) * np.sin(theta) * p * theta
+        return d * (2.0 * np.pi) * sin_t * p * theta
+
+    def sample_cells(self, u: NDArray[np.float64]) -> NDArray[np.intp]:
+        """Cells drawn with probability cell_mass / total from uniforms ``u`` (Walker's alias
+        method: the integer part of u K picks a cell, the fraction accepts it or its alias)."""
+        k_u = u * self.alias_prob.size
+        k = k_u.astype(np.intp)
+        np.minimum(k, self.alias_prob.size - 1, out=k)
+        return np.where(k_u - k < self.alias_prob[k], k, self.alias_index[k])
 
 
 @lru_cache(maxsize=64)
@@ -174,15 +180,30 @@ def _table(shape: str, regime: str, p_beam: float, a_mass: float) -> _Table:
     P = np.exp(up)[:, None, :, None]
     T = np.exp(ut)[None, :, None, :]
     P, T = np.broadcast_arrays(P, T)
-    proto = _Table(
-        lnp_edges, lnt_edges, np.empty(0), np.empty(0), 0.0, shape, regime, p_beam, a_mass
-    )
+    proto = _Table(lnp_edges, lnt_edges, np.empty(0), 0.0, shape, regime, p_beam, a_mass)
     values = proto.density(P, T)  # (n_p, n_t, 4, 4)
     w = (0.5 * dlp * _GL_W)[:, None] * (0.5 * dlt * _GL_W)[None, :]
     mass = np.einsum("ijkl,kl->ij", values, w).ravel()
     mass = np.maximum(mass, 0.0)
-    cdf = np.cumsum(mass)
-    return _Table(lnp_edges, lnt_edges, mass, cdf, float(cdf[-1]), shape, regime, p_beam, a_mass)
+    prob, alias = _alias_table(mass)
+    total = float(mass.sum())
+    return _Table(lnp_edges, lnt_edges, mass, total, shape, regime, p_beam, a_mass, prob, alias)
+
+
+def _alias_table(mass: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """Walker/Vose alias table of a discrete distribution (built once per table)."""
+    k = mass.size
+    scaled = mass * (k / mass.sum())
+    prob = np.ones(k)
+    alias = np.arange(k, dtype=np.intp)
+    small = [i for i in range(k) if scaled[i] < 1.0]
+    large = [i for i in range(k) if scaled[i] >= 1.0]
+    while small and large:
+        s_i, l_i = small.pop(), large.pop()
+        prob[s_i], alias[s_i] = scaled[s_i], l_i
+        scaled[l_i] -= 1.0 - scaled[s_i]
+        (small if scaled[l_i] < 1.0 else large).append(l_i)
+    return prob, alias
 
 
 def _species_table(beam: BeamTarget, species: str) -> tuple[_Table, float]:
@@ -367,24 +388,25 @@ def sample_mesons(
     rng = as_rng(seed)
     n = int(n)
     n_t = _N_LNT
-    cell = np.searchsorted(table.cdf, rng.random(n) * table.total, side="right")
-    np.minimum(cell, table.cdf.size - 1, out=cell)
+    cell = table.sample_cells(rng.random(n))
     i, j = np.divmod(cell, n_t)
     dlp = table.lnp_edges[1] - table.lnp_edges[0]
     dlt = table.lnt_edges[1] - table.lnt_edges[0]
-    p = np.exp(table.lnp_edges[i] + dlp * rng.random(n))
-    theta = np.exp(table.lnt_edges[j] + dlt * rng.random(n))
-    phi = rng.random(n) * (2.0 * np.pi)
-    ratio = table.density(p, theta) * (dlp * dlt) / table.cell_mass[cell]
+    u = rng.random((3, n))
+    p = np.exp(table.lnp_edges[i] + dlp * u[0])
+    theta = np.exp(table.lnt_edges[j] + dlt * u[1])
+    phi = u[2] * (2.0 * np.pi)
+    sin_t, cos_t = np.sin(theta), np.cos(theta)
+    ratio = table.density(p, theta, cos_t, sin_t) * (dlp * dlt) / table.cell_mass[cell]
     s = ratio.sum()
     weights = ratio * (total / s) if s > 0 else np.zeros(n)
     m = MASS[species]
-    sin_t = np.sin(theta)
     momenta = np.empty((n, 4))
     momenta[:, 0] = np.sqrt(p * p + m * m)
-    momenta[:, 1] = p * sin_t * np.cos(phi)
-    momenta[:, 2] = p * sin_t * np.sin(phi)
-    momenta[:, 3] = p * np.cos(theta)
+    p_t = p * sin_t
+    momenta[:, 1] = p_t * np.cos(phi)
+    momenta[:, 2] = p_t * np.sin(phi)
+    momenta[:, 3] = p * cos_t
     positions = beam.sample_interaction_points(n, rng)
     return MesonSample(species, momenta, positions, weights, beam, float(total))
 
