@@ -27,7 +27,7 @@ __all__ = [
 
 # Process modules register their knobs and samplers on import; missing ones (work in progress)
 # are skipped so the package stays importable.
-for _name in ("ccqe", "mec", "resonant", "dis"):
+for _name in ("nu_electron", "ccqe", "mec", "resonant", "dis"):
     try:
         import_module(f"nuportal.interactions.{_name}")
     except ModuleNotFoundError as _exc:
