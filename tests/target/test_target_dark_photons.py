@@ -254,3 +254,50 @@ def test_acceptance_falls_off_axis(a90):
     brem = table[table.group == "proton_brem"].set_index("off_axis_m")["fraction"]
     assert pi0[0.0] > pi0[20.0] > 0
     assert brem[0.0] > pi0[0.0]  # brem A' are far more forward (note A3.5)
+
+
+# ---------------------------------------------------------------- CLI
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from nuportal.cli import app
+
+    return CliRunner().invoke(app, ["target", "dark-photons", *[str(a) for a in args]])
+
+
+def test_cli_writes_the_api_result_and_plots(tmp_path):
+    out, plot = tmp_path / "a.parquet", tmp_path / "a.png"
+    result = _cli("--beam", "lbnf", "--mass", "0.09", "--epsilon", "1e-4", "--channel", "pi0",
+                  "--channel", "proton_brem", "--n-events", "2000", "--seed", "3",
+                  "--off-axis", "10", "--masses", "0.03,0.09",
+                  "--out", out, "--plot", plot)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    from nuportal import io
+
+    table = io.read_events(out, required=())
+    api = target_dark_photons(
+        "lbnf", 0.09, 1e-4, channels=("pi0", "proton_brem"), n_events=2000, seed=3
+    )
+    np.testing.assert_allclose(table["weight"].to_numpy(), api["weight"].to_numpy())
+    assert plot.exists() and (tmp_path / "a_yields.png").exists()
+    assert "ND-LAr at 10 m off axis" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--mass", "0.2", "--channel", "pi0"), "closed"),
+        (("--epsilon", "-1e-3"), "--epsilon"),
+        (("--epsilon", "nan"), "--epsilon"),
+        (("--epsilon", "2"), "--epsilon"),
+        (("--mass", "0"), "--mass"),
+        (("--off-axis", "-5"), "--off-axis"),
+        (("--masses", "0.1,x"), "--masses"),
+        (("--channel", "pi0_3body"), "dark sector"),
+    ],
+)
+def test_cli_bad_input_is_one_line_exit_2(args, message):
+    result = _cli("--beam", "lbnf", *args)
+    assert result.exit_code == 2
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and message in lines[0], result.output

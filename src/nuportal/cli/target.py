@@ -18,7 +18,7 @@ import typer
 from nuportal.cli._util import check_writable, fail
 from nuportal.cli.options import NEventsOption, PlotOption, SeedOption, out_option
 
-__all__ = ["mesons", "resolve_beam", "target_app"]
+__all__ = ["dark_photons", "mesons", "resolve_beam", "target_app"]
 
 target_app = typer.Typer(
     help="Protons on a thick target: meson production and the new particles it sources.",
@@ -194,3 +194,130 @@ def mesons(
 
         plot_meson_maps(table, plot)
         typer.echo(f"wrote {plot}")
+
+
+# ---------------------------------------------------------------- dark photons from a target
+class DarkPhotonChannel(str, Enum):
+    pi0 = "pi0"
+    eta = "eta"
+    proton_brem = "proton_brem"
+    cascade = "cascade"
+    pi0_3body = "pi0_3body"
+    eta_3body = "eta_3body"
+
+
+class ChiSpin(str, Enum):
+    scalar = "scalar"
+    dirac = "dirac"
+
+
+@target_app.command("dark-photons")
+def dark_photons(
+    beam: BeamOption = None,
+    energy: EnergyOption = None,
+    material: MaterialOption = None,
+    length: LengthOption = None,
+    radius: RadiusOption = None,
+    density: DensityOption = None,
+    mass: Annotated[float, typer.Option(help="Dark-photon mass (GeV), > 0.")] = 0.09,
+    epsilon: Annotated[float, typer.Option(help="Kinetic mixing, in (0, 1].")] = 1e-4,
+    channel: Annotated[
+        list[DarkPhotonChannel] | None,
+        typer.Option(help="Channel (repeatable; default: every channel open at this mass)."),
+    ] = None,
+    off_axis: Annotated[
+        float,
+        typer.Option(help="Sideways offset of the DUNE ND-LAr box at 574 m (m), 0-100."),
+    ] = 0.0,
+    m_chi: Annotated[
+        float | None,
+        typer.Option(help="Dark matter mass (GeV): adds the pi0/eta -> gamma chi chi channels."),
+    ] = None,
+    alpha_d: Annotated[float, typer.Option(help="Dark coupling alpha_D, in (0, 4 pi].")] = 0.5,
+    spin: Annotated[ChiSpin, typer.Option(help="Dark matter spin.")] = ChiSpin.scalar,
+    masses: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated masses (GeV): also tabulate/plot yields vs mass."),
+    ] = None,
+    n_events: NEventsOption = 100_000,
+    seed: SeedOption = 1,
+    out: Annotated[
+        Path | None,
+        out_option("Write the weighted A' list (.parquet or .csv), one row per A'."),
+    ] = None,
+    plot: PlotOption = None,
+) -> None:
+    """Dark photons from protons on a target by channel: yields per POT and ND-LAr acceptance."""
+    for name, value, ok, allowed in (
+        ("--mass", mass, mass > 0, "> 0 GeV"),
+        ("--epsilon", epsilon, 0 < epsilon <= 1, "in (0, 1]"),
+        ("--off-axis", off_axis, 0 <= off_axis <= 100, "in [0, 100] m"),
+        ("--alpha-d", alpha_d, 0 < alpha_d <= 4 * math.pi, "in (0, 4 pi]"),
+    ):
+        if not (math.isfinite(value) and ok):
+            fail(f"{name} must be finite and {allowed}, got {value}")
+    if m_chi is not None and not (math.isfinite(m_chi) and m_chi > 0):
+        fail(f"--m-chi must be finite and > 0 GeV, got {m_chi}")
+    if n_events <= 0:
+        fail(f"--n-events must be a positive integer, got {n_events}")
+    mass_list = None
+    if masses is not None:
+        try:
+            mass_list = [float(m) for m in masses.split(",") if m.strip()]
+        except ValueError:
+            fail(f"--masses must be comma-separated numbers (GeV), got {masses!r}")
+        if not mass_list or not all(math.isfinite(m) and m > 0 for m in mass_list):
+            fail(f"--masses must be finite masses > 0 GeV, got {masses!r}")
+    _check_output(out)
+    _check_plot(plot)
+    target = resolve_beam(beam, energy, material, length, radius, density)
+    from nuportal.models.light_dark_matter import DarkSector
+    from nuportal.sources.target.dark_photons import dark_photon_yields, target_dark_photons
+    from nuportal.sources.target.detector_flux import acceptance_table
+
+    chosen = None if not channel else [c.value for c in channel]
+    try:
+        chi = None if m_chi is None else DarkSector(m_chi, alpha_d, spin.value)
+        table = target_dark_photons(
+            target, mass, epsilon, channels=chosen, n_events=n_events, seed=seed, chi=chi
+        )
+        scan = None
+        if mass_list is not None:
+            scan = dark_photon_yields(
+                target, mass_list, channels=chosen, chi=chi, epsilon=epsilon, seed=seed
+            )
+    except ValueError as exc:
+        fail(str(exc))
+    yields = table.attrs["metadata"]["yields_per_pot"]
+    typer.echo(
+        f"{target.name}: A' of {mass:g} GeV at epsilon = {epsilon:g}, per POT: "
+        + ", ".join(f"{k} {v:.4g}" for k, v in yields.items())
+        + f" (total {sum(yields.values()):.4g})"
+    )
+    acc = acceptance_table(table, (off_axis,))
+    for row in acc.itertuples():
+        typer.echo(
+            f"  {row.group}: ND-LAr at {off_axis:g} m off axis: fraction {row.fraction:.3g} "
+            f"+- {row.fraction_error:.2g}, {row.accepted_per_pot:.3g} A'/POT, <E> "
+            f"{row.mean_energy_GeV:.3g} GeV"
+        )
+    if scan is not None:
+        typer.echo("yield per POT / eps^2 versus mass:")
+        typer.echo(scan.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if out is not None:
+        from nuportal import io
+
+        io.write_events(table, out, table.attrs["metadata"], required=())
+        typer.echo(f"wrote {len(table)} weighted A' to {out}")
+    if plot is not None:
+        from nuportal.plotting.target_dark_photons import (
+            plot_target_dark_photons,
+            plot_target_yields_vs_mass,
+        )
+
+        plot_target_dark_photons(table, plot, off_axis_angle=math.atan2(off_axis, 576.5))
+        typer.echo(f"wrote {plot}")
+        if scan is not None:
+            scan_plot = plot.with_name(plot.stem + "_yields" + plot.suffix)
+            plot_target_yields_vs_mass(scan, scan_plot, title=f"A' yields per POT: {target.name}")
+            typer.echo(f"wrote {scan_plot}")
