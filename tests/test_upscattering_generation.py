@@ -194,9 +194,9 @@ def test_upscatter_command(tmp_path):
     assert kept["weight"].sum() == pytest.approx(events["weight"].sum(), rel=1e-12)
     for args, message in (
         (["--m4", "20"], "above what the miniboone_fhc flux"),
-        (["--umu4", "-1e-3"], "--umu4 must be a non-negative"),
+        (["--umu4", "-1e-3"], "--umu4 must be a finite number in [0, 1]"),
         (["--experiment", "t2k"], "unknown experiment"),
-        (["--experiment", "dune_nd_fhc"], "no geometry for 'dune_nd'"),
+        (["--experiment", "icarus"], "has no [[beam]]"),  # geometry only, no flux table
         (["--epsilon", "nan"], "epsilon"),
     ):
         bad = CliRunner().invoke(app, ["upscatter", *args, "--n", "10", "--out", str(out)])

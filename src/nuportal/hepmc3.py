@@ -13,7 +13,7 @@ event record library for Monte Carlo event generators", Comput. Phys. Commun. 26
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,15 @@ from numpy.typing import ArrayLike, NDArray
 
 from nuportal._files import atomic_output
 
-__all__ = ["HepMCParticle", "HepMCVertex", "format_floats", "write_hepmc3"]
+__all__ = [
+    "FOOTER",
+    "HepMCParticle",
+    "HepMCVertex",
+    "format_floats",
+    "header",
+    "render_events",
+    "write_hepmc3",
+]
 
 _FLOAT_WIDTH = 24  # "-1.2345678901234567e-005"
 #: ASCII of "0000" .. "9999": four digits per table lookup.
@@ -190,11 +198,13 @@ def _render_events(
     n: int,
     start: int,
     stop: int,
+    number_offset: int = 0,
 ) -> NDArray[np.uint8]:
-    """The bytes of events start .. stop - 1, one row per event."""
+    """The bytes of events start .. stop - 1, one row per event (numbered from
+    ``number_offset + start``, zero-padded to the width of ``n - 1``)."""
     layout = _Layout(stop - start)
     layout.text("E ")
-    layout.block(_event_numbers(n, start, stop))
+    layout.block(_event_numbers(n, number_offset + start, number_offset + stop))
     layout.text(f" {len(vertices)} {len(particles)}\nU GEV MM\nW")
     layout.floats([w[start:stop]])
     layout.text("\n")
@@ -265,15 +275,55 @@ def write_hepmc3(
     for v in vertices:
         if np.shape(v.position) != (n, 3):
             raise ValueError(f"vertex positions must have shape ({n}, 3)")
-    header = ["HepMC::Version 3.02.05", "HepMC::Asciiv3-START_EVENT_LISTING", "W weight"]
-    name, version, description = tool
-    header.append(f"T {name}\\|{version}\\|{description}")
-    for key, value in (attributes or {}).items():
-        header.append(f"A {key} {value}")
+    head = header(attributes, tool)
     with atomic_output(path) as tmp, open(tmp, "wb") as fh:  # no partial file on Ctrl-C
-        fh.write(("\n".join(header) + "\n").encode())
-        for start in range(0, n, _CHUNK):  # chunks keep the working set in cache
-            stop = min(start + _CHUNK, n)
-            fh.write(_render_events(particles, vertices, w, n, start, stop).tobytes())
-        fh.write(b"HepMC::Asciiv3-END_EVENT_LISTING\n")
+        fh.write(head)
+        for block in render_events(particles, vertices, w):
+            fh.write(block)
+        fh.write(FOOTER)
     return path
+
+
+#: The last line of a HepMC3 ASCII file.
+FOOTER = b"HepMC::Asciiv3-END_EVENT_LISTING\n"
+
+
+def header(
+    attributes: Mapping[str, str] | None = None, tool: tuple[str, str, str] = ("nuportal", "", "")
+) -> bytes:
+    """The header of a HepMC3 ASCII file: version, weight name, tool and run attributes."""
+    lines = ["HepMC::Version 3.02.05", "HepMC::Asciiv3-START_EVENT_LISTING", "W weight"]
+    name, version, description = tool
+    lines.append(f"T {name}\\|{version}\\|{description}")
+    for key, value in (attributes or {}).items():
+        lines.append(f"A {key} {value}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def render_events(
+    particles: Sequence[HepMCParticle],
+    vertices: Sequence[HepMCVertex],
+    weights: ArrayLike,
+    *,
+    first_number: int = 0,
+    n_total: int | None = None,
+) -> Iterator[bytes]:
+    """The bytes of ``N`` events of one topology (no header), in blocks: for writing a file in
+    chunks.
+
+    Parameters
+    ----------
+    particles, vertices, weights
+        As for :func:`write_hepmc3` (arrays of this chunk's events).
+    first_number : int
+        Event number of the first event of the chunk.
+    n_total : int, optional
+        Number of events in the whole file (sets the zero-padded width of the event numbers;
+        default ``first_number + N``).
+    """
+    w = np.asarray(weights, dtype=float)
+    n = w.size
+    total = first_number + n if n_total is None else int(n_total)
+    for start in range(0, n, _CHUNK):  # chunks keep the working set in cache
+        stop = min(start + _CHUNK, n)
+        yield _render_events(particles, vertices, w, total, start, stop, first_number).tobytes()

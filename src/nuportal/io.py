@@ -259,15 +259,11 @@ def _write_csv(df: pd.DataFrame, meta: dict[str, str], path: Path) -> None:
         df.to_csv(fh, index=False, float_format=None)
 
 
-def _write_hepmc3(
-    df: pd.DataFrame,
-    meta: dict[str, str],
-    path: Path,
-    pdg_ids: Mapping[str, int],
-    parent_pdg: int,
-    momenta: str,
-) -> None:
-    hep = _import_pyhepmc()
+def _hepmc3_names(
+    df: pd.DataFrame, pdg_ids: Mapping[str, int], momenta: str
+) -> tuple[list[str], str, bool]:
+    """Final-state particle names written to HepMC3, their column suffix, and whether the
+    events carry the decaying parent's four-momentum."""
     names, reco_names = _particles([str(c) for c in df.columns])
     # the decaying parent is the incoming particle of the vertex, not a final-state particle
     has_parent = "parent" in names
@@ -284,6 +280,32 @@ def _write_hepmc3(
             f"no PDG id for particle(s) {unknown}; pass pdg_ids={{name: pdgid}} (known: "
             f"{sorted(pdg_ids)})"
         )
+    return names, suffix, has_parent
+
+
+def _hepmc3_run(hep: Any, meta: Mapping[str, str], names, pdg_ids, momenta: str) -> Any:
+    run = hep.GenRunInfo()
+    run.weight_names = ["weight"]
+    run.tools = [hep.GenRunInfo.ToolInfo("nuportal", __version__, "nuportal.io.write_events")]
+    for k, v in meta.items():
+        run.attributes[_META_PREFIX + k] = v
+    run.attributes[_META_PREFIX + "particles"] = json.dumps({n: int(pdg_ids[n]) for n in names})
+    run.attributes[_META_PREFIX + "momenta"] = json.dumps(momenta)
+    return run
+
+
+def _hepmc3_write_rows(
+    hep: Any,
+    writer: Any,
+    run: Any,
+    df: pd.DataFrame,
+    layout: tuple[list[str], str, bool],
+    pdg_ids: Mapping[str, int],
+    parent_pdg: int,
+    first_number: int = 0,
+) -> None:
+    """Append the events of ``df`` (numbered from ``first_number``) to an open HepMC3 writer."""
+    names, suffix, has_parent = layout
     p4 = np.stack(
         [df[[f"{n}_{c}{suffix}" for c in _COMPONENTS]].to_numpy(dtype=float) for n in names],
         axis=1,
@@ -292,34 +314,39 @@ def _write_hepmc3(
     if has_parent:
         parent_p4 = df[[f"parent_{c}" for c in _COMPONENTS]].to_numpy(dtype=float)
     weight = df["weight"].to_numpy(dtype=float)
+    for i in range(len(df)):
+        ev = hep.GenEvent(hep.Units.GEV, hep.Units.MM)
+        ev.run_info = run
+        ev.event_number = first_number + i
+        present = np.all(np.isfinite(p4[i]), axis=1)
+        total = parent_p4[i] if has_parent else p4[i][present].sum(axis=0)
+        vtx = hep.GenVertex(hep.FourVector(*vertex_mm[i], 0.0))
+        parent = hep.GenParticle(hep.FourVector(*total[1:], total[0]), int(parent_pdg), 2)
+        vtx.add_particle_in(parent)
+        for j, name in enumerate(names):
+            if present[j]:
+                e, px, py, pz = p4[i, j]
+                vtx.add_particle_out(
+                    hep.GenParticle(hep.FourVector(px, py, pz, e), int(pdg_ids[name]), 1)
+                )
+        ev.add_vertex(vtx)
+        ev.weights = [float(weight[i])]
+        writer.write(ev)
 
-    run = hep.GenRunInfo()
-    run.weight_names = ["weight"]
-    run.tools = [hep.GenRunInfo.ToolInfo("nuportal", __version__, "nuportal.io.write_events")]
-    for k, v in meta.items():
-        run.attributes[_META_PREFIX + k] = v
-    run.attributes[_META_PREFIX + "particles"] = json.dumps({n: int(pdg_ids[n]) for n in names})
-    run.attributes[_META_PREFIX + "momenta"] = json.dumps(momenta)
 
+def _write_hepmc3(
+    df: pd.DataFrame,
+    meta: dict[str, str],
+    path: Path,
+    pdg_ids: Mapping[str, int],
+    parent_pdg: int,
+    momenta: str,
+) -> None:
+    hep = _import_pyhepmc()
+    layout = _hepmc3_names(df, pdg_ids, momenta)
+    run = _hepmc3_run(hep, meta, layout[0], pdg_ids, momenta)
     with hep.io.WriterAscii(str(path), run) as writer:
-        for i in range(len(df)):
-            ev = hep.GenEvent(hep.Units.GEV, hep.Units.MM)
-            ev.run_info = run
-            ev.event_number = i
-            present = np.all(np.isfinite(p4[i]), axis=1)
-            total = parent_p4[i] if has_parent else p4[i][present].sum(axis=0)
-            vtx = hep.GenVertex(hep.FourVector(*vertex_mm[i], 0.0))
-            parent = hep.GenParticle(hep.FourVector(*total[1:], total[0]), int(parent_pdg), 2)
-            vtx.add_particle_in(parent)
-            for j, name in enumerate(names):
-                if present[j]:
-                    e, px, py, pz = p4[i, j]
-                    vtx.add_particle_out(
-                        hep.GenParticle(hep.FourVector(px, py, pz, e), int(pdg_ids[name]), 1)
-                    )
-            ev.add_vertex(vtx)
-            ev.weights = [float(weight[i])]
-            writer.write(ev)
+        _hepmc3_write_rows(hep, writer, run, df, layout, pdg_ids, parent_pdg)
 
 
 def write_events(
@@ -402,7 +429,10 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise EventFileError(f"{str(path)!r} is not a readable parquet file: {exc}") from exc
-    raw = table.schema.metadata or {}
+    # the file's key/value metadata holds entries added when a chunked write finished
+    # (nuportal.streaming); the schema's are those known when it started
+    raw = dict(pq.read_metadata(path).metadata or {})
+    raw.update(table.schema.metadata or {})
     meta = {}
     for k, v in raw.items():
         key = k.decode(errors="replace")

@@ -8,8 +8,9 @@ decay sampled from its matrix element, boosted) -> response (smearing, threshold
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -27,8 +28,16 @@ from nuportal.models import meson_decays
 from nuportal.models.hnl import HeavyNeutralLepton
 from nuportal.models.scalar import HiggsPortalScalar, br_kaon_to_pion_scalar
 from nuportal.sources import MonochromaticPointSource
+from nuportal.streaming import DEFAULT_CHUNK_SIZE, check_memory, chunk_sizes, concat_chunks
 
-__all__ = ["KDARProduction", "generate", "kdar_production", "kdar_source_position"]
+__all__ = [
+    "KDARProduction",
+    "generate",
+    "iter_generate",
+    "kdar_production",
+    "kdar_source_position",
+    "write_generated",
+]
 
 #: Weight normalization, stored with every event file.
 WEIGHT_NORMALIZATION = (
@@ -37,7 +46,6 @@ WEIGHT_NORMALIZATION = (
     "by the number of kaons decaying at rest to get events"
 )
 
-_CHUNK = 200_000
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,53 @@ def generate(
         :func:`nuportal.analysis.reconstruct.reconstruct` for the columns); ``attrs["metadata"]``
         records the inputs, the seed and the weight normalization.
     """
+    return concat_chunks(
+        iter_generate(
+            model, mass, coupling, mixing, majorana, n_events, detector, source, method, seed,
+            response, progress, chunk_size=_CHUNK, _check_memory=True,
+        ),
+        int(n_events),
+    )  # fmt: skip
+
+
+#: Events per chunk of :func:`generate` (the default of :func:`iter_generate`).
+_CHUNK = DEFAULT_CHUNK_SIZE
+
+#: Peak memory per event of :func:`generate` [bytes]: ~45 float columns of the result plus the
+#: working arrays of one chunk (1e6 events took 0.7 GB of resident memory).
+_BYTES_PER_EVENT = 700.0
+
+
+def iter_generate(
+    model: Literal["hnl", "scalar"] = "hnl",
+    mass: float = 0.15,
+    coupling: float = 1e-6,
+    mixing: Literal["e", "mu"] = "mu",
+    majorana: bool = True,
+    n_events: int = 100_000,
+    detector: str | Detector = "microboone",
+    source: Literal["kdar"] = "kdar",
+    method: Literal["vegas", "numpy"] = "vegas",
+    seed: int | Sequence[int] | None = 1,
+    response: DetectorResponse | None = None,
+    progress: bool = False,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    _check_memory: bool = False,
+) -> Iterator[pd.DataFrame]:
+    """The events of :func:`generate` in chunks of ``chunk_size`` (memory of one chunk).
+
+    Same parameters as :func:`generate`. Every chunk is a DataFrame with the same columns and
+    ``attrs["metadata"]``; the weights are normalized to the whole run (their sum over all
+    chunks is the total). Reproducibility: the same seed and the same ``chunk_size`` give the
+    same events, bit for bit; :func:`generate` is the concatenation of the chunks with the
+    default chunk size.
+
+    Yields
+    ------
+    pandas.DataFrame
+        ``chunk_size`` events (the last chunk: the remainder).
+    """
     if source != "kdar":
         raise ValueError(f"unknown source {source!r}; available sources: ['kdar']")
     if int(n_events) <= 0:
@@ -191,6 +246,11 @@ def generate(
     if not (isinstance(mass, (int, float)) and math.isfinite(mass) and mass > 0):
         raise ValueError(f"mass must be a finite number > 0 GeV, got {mass!r}")
     n_events = int(n_events)
+    sizes = chunk_sizes(n_events, chunk_size)
+    if _check_memory:
+        check_memory(n_events, _BYTES_PER_EVENT, "n_events",
+                     "write them in chunks with nuportal.generation.pipeline.write_generated "
+                     "(the command line does)")  # fmt: skip
     coupling = _check_coupling(coupling, "coupling (|U|^2 for an HNL, theta for a scalar)")
     det = detector if isinstance(detector, Detector) else get_detector(detector)
     response = response or DetectorResponse()
@@ -222,14 +282,21 @@ def generate(
         decay = TwoBodyIsotropic(mass, constants.M_ELECTRON)
         sample = decay.sample
 
+    return _generate_chunks(
+        model, mass, coupling, mixing, majorana, n_events, det, method, seed, response,
+        progress, rng, prod, total_width, br, sample, sizes,
+    )  # fmt: skip
+
+
+def _generate_chunks(model, mass, coupling, mixing, majorana, n_events, det, method, seed,
+                     response, progress, rng, prod, total_width, br, sample, sizes):  # fmt: skip
     point = MonochromaticPointSource(
         kdar_source_position(det), prod.mass, prod.momentum, prod.polarization
     )
-    columns: dict[str, np.ndarray] = {}
+    metadata = _metadata(model, mass, coupling, mixing, majorana, det, seed, method, prod, br,
+                         total_width, response)  # fmt: skip
     bar = tqdm(total=n_events, unit="ev", disable=not progress, desc=f"{model} m={mass:g} GeV")
-    done = 0
-    while done < n_events:
-        k = min(_CHUNK, n_events - done)
+    for k in sizes:
         beam = point.sample_through(det.active_volume, k, rng)
         rest = sample(k, rng)
         chunk = decays_in_volume(beam, rest, det.active_volume, total_width, br, rng)
@@ -237,15 +304,16 @@ def generate(
         chunk["weight"] *= prod.branching_ratio * k / n_events
         chunk["acceptance_weight"] *= k / n_events
         chunk = reconstruct(chunk, response, rng)
-        for key, values in chunk.items():
-            if key not in columns:
-                columns[key] = np.empty(n_events, dtype=values.dtype)
-            columns[key][done : done + k] = values
-        done += k
+        events = pd.DataFrame(chunk, copy=False)
+        events.attrs["metadata"] = metadata
         bar.update(k)
+        yield events
     bar.close()
-    events = pd.DataFrame(columns, copy=False)  # no consolidation copy of ~40 columns
-    events.attrs["metadata"] = {
+
+
+def _metadata(model, mass, coupling, mixing, majorana, det, seed, method, prod, br, total_width,
+              response) -> dict:  # fmt: skip
+    return {
         "generator": f"nuportal {nuportal.__version__}",
         "seed": seed if seed is None or isinstance(seed, int) else list(seed),
         "model": model,
@@ -265,4 +333,64 @@ def generate(
         "response": asdict(response),
         "weight_normalization": WEIGHT_NORMALIZATION,
     }
-    return events
+
+
+def write_generated(
+    path: str | Path,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    parent_pdg: int | None = None,
+    **options,
+) -> dict:
+    """Generate events chunk by chunk straight into a file (memory of one chunk at any n).
+
+    Parameters
+    ----------
+    path : str or Path
+        Output: ``.parquet`` (one row group per chunk), ``.csv`` or ``.hepmc3``.
+    chunk_size : int
+        Events per chunk (same seed and chunk size: the same events as :func:`iter_generate`).
+    parent_pdg : int, optional
+        PDG number of the decaying particle in HepMC3 files (default 9900012 for an HNL, the
+        HeavyN convention of arXiv:1411.7305, and 54 for a scalar, a PDG "dark sector" code).
+    **options
+        Keyword arguments of :func:`generate` (``model``, ``mass``, ``n_events``, ...).
+
+    Returns
+    -------
+    dict
+        ``n_events``, ``n_chunks``, ``weight_sum``, ``selected_weight_sum``, ``metadata`` and
+        ``preview`` (the first chunk, its weights scaled so that they add up to the total: a
+        sample of the run for figures).
+    """
+    from nuportal.streaming import EventStreamWriter
+
+    chunks = iter_generate(chunk_size=chunk_size, **options)  # validates before any file work
+    model = options.get("model", "hnl")
+    pdg = parent_pdg if parent_pdg is not None else (9900012 if model == "hnl" else 54)
+    selected = 0.0
+    preview = None
+    metadata: dict = {}
+    with EventStreamWriter(path, None, deferred=(), parent_pdg=pdg) as out:
+        for chunk in chunks:
+            if not metadata:
+                metadata = chunk.attrs["metadata"]
+                out.set_metadata(metadata)
+                preview = chunk
+            out.write(chunk)
+            if "selected" in chunk:
+                selected += float(chunk.loc[chunk["selected"], "weight"].sum())
+        out.finish({})
+    scaled = preview.copy()
+    first = float(preview["weight"].sum())
+    if first > 0:
+        scaled["weight"] *= out.weight_sum / first
+    scaled.attrs["metadata"] = metadata
+    return {
+        "n_events": out.n_events,
+        "n_chunks": out.n_chunks,
+        "weight_sum": out.weight_sum,
+        "selected_weight_sum": selected,
+        "metadata": metadata,
+        "preview": scaled,
+    }

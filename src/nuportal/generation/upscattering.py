@@ -33,7 +33,7 @@ only: the number the reference generator DarkNews reports, which normalizes deca
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -63,15 +63,16 @@ from nuportal.models.upscattering import (
     upscattering_dsigma_dq2,
 )
 from nuportal.sources import ParentBeam
+from nuportal.streaming import DEFAULT_CHUNK_SIZE, check_memory, concat_chunks
 
 __all__ = [
     "DECAY_CHANNELS",
     "Channel",
     "channels",
     "generate_upscattering",
+    "iter_upscattering",
     "reconstructed_energy_qe",
     "upscattering_rates",
-    "write_upscattering_hepmc3",
 ]
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
@@ -322,6 +323,7 @@ def generate_upscattering(
     vegas_neval: int = 5_000,
     vegas_nitn: int = 20,
     progress: bool = False,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> pd.DataFrame:
     """Weighted upscattering events at an experiment, N decaying inside the detector.
 
@@ -356,6 +358,76 @@ def generate_upscattering(
     pandas.DataFrame
         One row per event; see the module docstring for ``weight`` and ``upscattering_weight``.
         ``attrs["metadata"]`` holds the model, the exposure and the totals.
+    """
+    chunks = iter_upscattering(
+        model, experiment, n_events, flavour=flavour, decay=decay, hnl=hnl, seed=seed,
+        e_min_factor=e_min_factor, nc_convention=nc_convention, vegas_neval=vegas_neval,
+        vegas_nitn=vegas_nitn, progress=progress, chunk_size=chunk_size, _check_memory=True,
+    )  # fmt: skip
+    events = concat_chunks(chunks, n_events + 64)  # shares are rounded per channel
+    events.attrs["metadata"] = dict(events.attrs["metadata"])
+    events.attrs["metadata"]["upscatters"] = float(events["upscattering_weight"].sum())
+    return events
+
+
+def iter_upscattering(
+    model,
+    experiment: str | Exposure = "miniboone",
+    n_events: int = 100_000,
+    *,
+    flavour: str = "mu",
+    decay: str = "nu e e",
+    hnl: int = 4,
+    seed: int = 1,
+    e_min_factor: float = 1.05,
+    nc_convention: str = "darknews",
+    vegas_neval: int = 5_000,
+    vegas_nitn: int = 20,
+    progress: bool = False,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    _check_memory: bool = False,
+) -> Iterator[pd.DataFrame]:
+    """The events of :func:`generate_upscattering` in chunks (memory of one chunk at any n).
+
+    Every chunk holds events of every channel (each channel's events are spread evenly over the
+    chunks, weights normalized to the whole run), so any chunk is a sample of the run.
+    Reproducibility: the same seed and ``chunk_size`` give the same events, bit for bit;
+    :func:`generate_upscattering` is their concatenation with the default chunk size. The
+    metadata of the chunks lacks ``upscatters`` (a total over all chunks).
+
+    Parameters
+    ----------
+    model : DarkNeutrinoModel
+        The model.
+    experiment : str or Exposure
+        Exposure name (:func:`nuportal.detectors.exposures.list_exposures`).
+    n_events : int
+        Number of weighted events (shared among the channels in proportion to their rates).
+    flavour : {"e", "mu", "tau", "ebar", "mubar", "taubar"}
+        Beam neutrino flavour ("...bar": antineutrinos, upscattering into Nbar; e.g. the main
+        component of MiniBooNE's RHC beam is "mubar").
+    decay : {"nu e e", "nu mu mu", "nu gamma", "N4 e e", "N4 mu mu"}
+        Decay channel of the produced N generated (weights include its branching ratio).
+    hnl : {4, 5}
+        Which heavy neutral lepton the neutrinos upscatter into (5: the heavier one of a 3+2
+        model, ``DarkNeutrinoModel(..., m5=...)``, typically decaying into N4 e+ e-).
+    seed : int
+        Random seed (same seed, same events).
+    e_min_factor, nc_convention
+        As in :func:`upscattering_rates`.
+    vegas_neval, vegas_nitn : int
+        vegas adaptation settings per channel (the defaults bring the spread of the weights to
+        about 30 % of their mean for the reference benchmark, in 0.12 s per channel).
+    progress : bool
+        Show a progress bar (one step per channel adapted and per channel generated).
+
+    chunk_size : int
+        Events per chunk.
+
+    Yields
+    ------
+    pandas.DataFrame
+        About ``chunk_size`` events (columns as :func:`generate_upscattering`).
     """
     if decay not in DECAY_CHANNELS:
         raise ValueError(f"decay must be one of {DECAY_CHANNELS}, got {decay!r}")
@@ -403,39 +475,61 @@ def generate_upscattering(
         )
     totals = np.array([max(p[3].integral, 0.0) for p in plans])
     shares = np.maximum(np.round(n_events * totals / totals.sum()).astype(int), 1)
+    if _check_memory:
+        check_memory(int(shares.sum()), _BYTES_PER_EVENT, "n_events",
+                     "write them in chunks with nuportal.generation.upscattering."
+                     "write_upscattering (the command line does)")  # fmt: skip
+    n_chunks = max(1, -(-int(shares.sum()) // int(chunk_size)))
     rng = np.random.default_rng(seeds.spawn(1)[0])
-    tables = []
-    for (channel, parts, target, adapted), n in zip(plans, shares, strict=True):
-        x, jac = map_points(adapted.map, rng.random((n, 2)))
-        e, q2, f_minus, f_plus = parts(x)
-        total = f_minus + f_plus
-        weight = total * jac / n
-        helicity = np.where(rng.random(n) * total < f_minus, -1, 1)
-        tables.append(_events(model, produced, channel, target, e, q2, weight, helicity,
-                              volume, source, decay, width, branching, rng,
-                              antineutrino=flavour.endswith("bar")))  # fmt: skip
-        bar.update(1)
-    bar.close()
-    events = pd.concat(tables, ignore_index=True)
-    events.attrs["metadata"] = {
+    metadata = {
         "generator": "nuportal.generation.upscattering",
         "experiment": exp.name,
+        "detector": exp.detector,
         "pot": exp.pot,
         "flavour": flavour,
         "decay": decay,
         "hnl": hnl,
         "seed": seed,
         "model": repr(model),
+        "m4_GeV": float(model.m4),
+        "mzprime_GeV": float(model.mzprime),
+        "dirac": bool(model.dirac),
         "branching_ratio": branching,
         "ctau_m": float(produced.ctau),
-        "upscatters": float(events["upscattering_weight"].sum()),
+        "chunk_size": int(chunk_size),
         "weight_normalization": (
             f"expected events with N decaying into {decay} inside the detector for the "
             f"exposure ({exp.pot:g} POT); upscattering_weight: upscatters (decays normalized "
             "to one)"
         ),
     }
-    return events
+    anti = flavour.endswith("bar")
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        for j in range(n_chunks):
+            tables = []
+            for (channel, parts, target, adapted), n in zip(plans, shares, strict=True):
+                k = int(n // n_chunks + (j < n % n_chunks))  # channel n spread over the chunks
+                if k == 0:
+                    continue
+                x, jac = map_points(adapted.map, rng.random((k, 2)))
+                e, q2, f_minus, f_plus = parts(x)
+                total = f_minus + f_plus
+                weight = total * jac / n
+                helicity = np.where(rng.random(k) * total < f_minus, -1, 1)
+                tables.append(_events(model, produced, channel, target, e, q2, weight, helicity,
+                                      volume, source, decay, width, branching, rng,
+                                      antineutrino=anti))  # fmt: skip
+            events = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+            events.attrs["metadata"] = metadata
+            yield events
+
+    return chunks()
+
+
+#: Peak memory per upscattering event of :func:`generate_upscattering` [bytes] (1e6 events
+#: took 1.5 GB of resident memory).
+_BYTES_PER_EVENT = 1500.0
 
 
 def _events(model, produced, channel, target, e, q2, weight, helicity, volume, source, decay,
@@ -551,72 +645,10 @@ def _visible(columns, beam: NDArray[np.float64], decay: str) -> dict[str, NDArra
     }
 
 
-def _target_pdg(nucleus_names: NDArray, processes: NDArray) -> NDArray[np.int64]:
-    """PDG numbers of the scattering targets: 2212 for a proton, 100ZZZAAA0 for a nucleus."""
-    out = np.full(len(nucleus_names), 2212, dtype=np.int64)
-    for name in np.unique(nucleus_names):
-        nuc = nucleus(str(name))
-        code = 2212 if nuc.is_nucleon else 1_000_000_000 + 10_000 * nuc.Z + 10 * nuc.A
-        out[(nucleus_names == name) & (processes == "coherent")] = code
-    return out
+def __getattr__(name: str):
+    # the file writers live in upscattering_files (they import this module)
+    if name in ("write_upscattering", "write_upscattering_hepmc3"):
+        from nuportal.generation import upscattering_files
 
-
-def write_upscattering_hepmc3(events: pd.DataFrame, path) -> None:
-    """Write upscattering events to HepMC3 ASCII (vectorized, :func:`nuportal.hepmc3.write_hepmc3`).
-
-    Topology: the beam neutrino and the target (a nucleus, or a proton for elastic scattering on
-    protons; status 4) meet at the scattering vertex (positions in mm); N (PDG 9900012 for N4,
-    9900014 for N5, the HeavyN convention of arXiv:1411.7305; status 2) and the recoil (status 1)
-    leave it; N decays at the second vertex into the neutrino (or N4) and the visible particles
-    (status 1). Masses are the nominal ones. The event weight is ``weight``; the run attributes
-    carry the metadata.
-    """
-    from nuportal import __version__
-    from nuportal.hepmc3 import HepMCParticle, HepMCVertex, write_hepmc3
-
-    meta = events.attrs.get("metadata", {})
-    flavour = meta.get("flavour", "mu")
-    nu_pdg = _NU_PDG[flavour]
-    four = lambda name: events[[f"{name}_{c}" for c in ("E", "px", "py", "pz")]].to_numpy()  # noqa: E731
-    targets = _target_pdg(events["nucleus"].to_numpy(), events["process"].to_numpy())
-    target_mass = np.where(
-        targets == 2212, nucleus("proton").mass,
-        np.array([nucleus(str(x)).mass for x in events["nucleus"]]),
-    )  # fmt: skip
-    n = len(events)
-    at_rest = np.column_stack([target_mass, np.zeros((n, 3))])
-    m4 = float(np.sqrt(max(four("parent")[0] @ (four("parent")[0] * [1, -1, -1, -1]), 0.0)))
-    # PDG numbers of heavy neutral leptons: the HeavyN convention (arXiv:1411.7305), N4 ->
-    # 9900012 and, in a 3+2 model, N5 -> 9900014
-    parent_pdg = 9900014 if meta.get("hnl", 4) == 5 else 9900012
-    if flavour.endswith("bar"):  # Nbar from an antineutrino beam
-        parent_pdg = -parent_pdg
-    neutral = ("N4", 9900012 * np.sign(parent_pdg)) if "N4_E" in events else ("nu", nu_pdg)
-    if "N4_E" in events:
-        n4 = four("N4")[0]
-        neutral_mass = float(np.sqrt(max(n4 @ (n4 * [1, -1, -1, -1]), 0.0)))
-    else:
-        neutral_mass = 0.0
-    if "gamma_E" in events:
-        visible = [(22, "gamma", 0.0)]
-    elif "mu_minus_E" in events:
-        m_mu = constants.mass("mu-")
-        visible = [(13, "mu_minus", m_mu), (-13, "mu_plus", m_mu)]
-    else:
-        m_e = constants.mass("e-")
-        visible = [(11, "e_minus", m_e), (-11, "e_plus", m_e)]
-    particles = [
-        HepMCParticle(nu_pdg, four("nu_in"), 0.0, 4),
-        HepMCParticle(targets, at_rest, target_mass, 4),
-        HepMCParticle(parent_pdg, four("parent"), m4, 2, 1),
-        HepMCParticle(targets, four("recoil"), target_mass, 1, 1),
-        HepMCParticle(neutral[1], four(neutral[0]), neutral_mass, 1, 2),
-    ] + [HepMCParticle(pdg, four(name), mass, 1, 2) for pdg, name, mass in visible]
-    mm = 1e3
-    vertices = [
-        HepMCVertex(events[["scatter_x", "scatter_y", "scatter_z"]].to_numpy() * mm, (1, 2)),
-        HepMCVertex(events[["vertex_x", "vertex_y", "vertex_z"]].to_numpy() * mm, (3,)),
-    ]
-    attributes = {f"nuportal.{k}": json.dumps(v) for k, v in meta.items()}
-    write_hepmc3(path, particles, vertices, events["weight"].to_numpy(), attributes=attributes,
-                 tool=("nuportal", __version__, "nuportal.generation.upscattering"))  # fmt: skip
+        return getattr(upscattering_files, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
