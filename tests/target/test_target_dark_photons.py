@@ -301,3 +301,18 @@ def test_cli_bad_input_is_one_line_exit_2(args, message):
     assert result.exit_code == 2
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and message in lines[0], result.output
+
+
+def test_yield_table_matches_the_event_lists():
+    from nuportal.sources.target.dark_photons import dark_photon_yields
+
+    table = dark_photon_yields("lbnf", [0.03, 0.2], channels=("pi0", "eta", "proton_brem"))
+    got = {(r.mass_GeV, r.channel): r.per_pot_per_eps2 for r in table.itertuples()}
+    assert (0.2, "pi0") not in got  # closed channels are left out
+    events = target_dark_photons(
+        "lbnf", 0.03, 1e-3, channels=("pi0", "proton_brem"), n_events=N, seed=5
+    )
+    sums = events.groupby("channel")["weight"].sum() / 1e-6
+    assert got[(0.03, "pi0")] == pytest.approx(sums["pi0"], rel=1e-9)
+    w = events.loc[events.channel == "proton_brem", "weight"].to_numpy() / 1e-6
+    assert abs(got[(0.03, "proton_brem")] - w.sum()) < 4 * _sum_error(w)

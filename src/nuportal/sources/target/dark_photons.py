@@ -57,6 +57,7 @@ __all__ = [
     "COLUMNS",
     "DARK_PHOTON_CHANNELS",
     "chi_pairs",
+    "dark_photon_yields",
     "open_channels",
     "target_dark_photons",
 ]
@@ -349,6 +350,81 @@ def target_dark_photons(
         "weight_normalization": "weight = A' (or chi pairs) per proton on target at epsilon",
     }
     return table
+
+
+def dark_photon_yields(
+    beam: BeamTarget | str,
+    masses: Sequence[float],
+    *,
+    channels: Sequence[str] | None = None,
+    chi: DarkSector | None = None,
+    epsilon: float = 1e-3,
+    brem_options: dict | None = None,
+    n_events: int = 20_000,
+    seed: RngLike = None,
+) -> pd.DataFrame:
+    """A' yield per POT per eps^2 by channel for a list of masses (closed channels omitted).
+
+    Meson channels are exact (meson yield x Br), proton brem and the three-body channels are
+    quadratures; only the cascade channel is a Monte Carlo run (``n_events``, ``seed``).
+
+    Parameters
+    ----------
+    beam : str or BeamTarget
+    masses : sequence of float
+        A' masses [GeV].
+    channels : sequence of str, optional
+        Default: the open channels at each mass (:func:`open_channels`).
+    chi : DarkSector, optional
+        For the three-body channels (their yields then count chi pairs).
+    epsilon : float
+        Mixing used for the A' width in the three-body channels and the cascade run; the
+        yields are divided by eps^2.
+    brem_options : dict, optional
+        ``z_range``, ``pt_max`` of proton bremsstrahlung.
+    n_events, seed
+        Cascade channel only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``mass_GeV``, ``channel``, ``per_pot_per_eps2``.
+    """
+    from nuportal.models.dark_photon import br_meson_to_gamma_dark_photon
+    from nuportal.models.light_dark_matter import br_meson_to_gamma_chi_chi
+    from nuportal.sources.target import meson_yields
+    from nuportal.sources.target.proton_bremsstrahlung import proton_brem_yield
+
+    beam = get_beam(beam)
+    epsilon = _check_epsilon(epsilon)
+    opts = dict(brem_options or {})
+    mesons = meson_yields(beam)
+    rows = []
+    for mass in masses:
+        mass = _check_mass(mass)
+        wanted = open_channels(beam, mass, chi, opts) if channels is None else tuple(channels)
+        for c in wanted:
+            if c not in DARK_PHOTON_CHANNELS:
+                raise ValueError(f"channel must be one of {DARK_PHOTON_CHANNELS}, got {c!r}")
+            if _closed_reason(c, beam, mass, chi, opts) is not None:
+                continue
+            if c in ("pi0", "eta"):
+                rows.append((mass, c, mesons[c] * br_meson_to_gamma_dark_photon(c, mass)))
+            elif c == "proton_brem":
+                value = beam.interaction_probability * proton_brem_yield(
+                    beam.proton_energy, mass, **opts
+                )
+                rows.append((mass, c, value))
+            elif c in ("pi0_3body", "eta_3body"):
+                br = br_meson_to_gamma_chi_chi(_MESON[c], mass, epsilon, chi)
+                rows.append((mass, c, mesons[_MESON[c]] * br / epsilon**2))
+            else:
+                out = target_dark_photons(
+                    beam, mass, epsilon, channels=("cascade",), n_events=n_events, seed=seed
+                )
+                for name, value in out.groupby("channel")["weight"].sum().items():
+                    rows.append((mass, str(name), float(value) / epsilon**2))
+    return pd.DataFrame(rows, columns=["mass_GeV", "channel", "per_pot_per_eps2"])
 
 
 def chi_pairs(
