@@ -387,6 +387,7 @@ class DarkFluxResult:
     dark_photons: pd.DataFrame
     yields: dict[str, float]
     shower: ShowerResult
+    yield_errors: dict[str, float] | None = None
 
     def metadata(self) -> dict:
         """Run settings, yields and the shower's histograms (JSON-serializable)."""
@@ -396,6 +397,7 @@ class DarkFluxResult:
             "dark_photon_mass_GeV": self.mass,
             "epsilon": self.epsilon,
             "yields_per_primary": self.yields,
+            "yield_errors_per_primary": self.yield_errors,
             "weight_normalization": "expected dark photons per primary particle at epsilon",
         }
 
@@ -486,5 +488,6 @@ def dark_photon_flux(
         epsilon=float(epsilon),
         dark_photons=tally.table(norm, epsilon),
         yields=tally.yields(norm, epsilon),
+        yield_errors=tally.yield_errors(norm, epsilon),
         shower=shower,
     )
