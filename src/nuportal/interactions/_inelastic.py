@@ -135,21 +135,25 @@ def sample_w_q2(dsig_dw_dq2: DoubleDiff, E: NDArray, W_lo: float, W_hi: float, m
         val = dsig_dw_dq2(e, w, q2) * q2 * (lhi - llo)
         return np.where(good & np.isfinite(val), val, 0.0), llo, lhi
 
-    # envelope per event from a grid in (W, u) with ln Q^2 = llo + u (lhi - llo)
+    # envelope on log-spaced energy bins (ratio 1.04): max of g on an n_grid x n_grid grid at
+    # both bin edges, times ``safety``
     e_i = E[idx]
     t_i = top[idx]
+    lb = np.floor(np.log(e_i) / np.log(1.04))
+    ub, inv = np.unique(lb, return_inverse=True)
+    edges = np.concatenate([1.04**ub, 1.04 ** (ub + 1)])
     u = (np.arange(n_grid) + 0.5) / n_grid
-    wg = W_lo + (t_i[:, None] - W_lo) * u[None, :]
-    lo, hi = q2_limits(e_i[:, None], wg, m_lep, M)
+    t_e = np.minimum(W_hi, w_max(edges, m_lep, M))
+    wg = W_lo + (np.maximum(t_e, W_lo)[:, None] - W_lo) * u[None, :]
+    lo, hi = q2_limits(edges[:, None], wg, m_lep, M)
     good = np.isfinite(lo) & (hi > Q2_FLOOR)
     llo = np.log(np.maximum(np.where(good, lo, 1.0), Q2_FLOOR))
     lhi = np.log(np.where(good, hi, 2.0))
-    lqg = llo[..., None] + (lhi - llo)[..., None] * u
-    gmax = np.zeros(idx.size)
-    for j in range(n_grid):  # loop over grid columns (n_grid passes), vectorized over events
-        val, _, _ = g(e_i[:, None], wg, lqg[..., j])
-        gmax = np.maximum(gmax, val.max(axis=1))
-    gmax *= safety
+    gm = np.zeros(edges.size)
+    for j in range(n_grid):  # loop over grid columns, vectorized over energies and W
+        val, _, _ = g(edges[:, None], wg, llo + (lhi - llo) * u[j])
+        gm = np.maximum(gm, val.max(axis=1))
+    gmax = safety * np.maximum(gm[: ub.size], gm[ub.size:])[inv]
     todo = np.arange(idx.size)
     for _ in range(max_rounds):
         if todo.size == 0:
@@ -258,3 +262,100 @@ def nucleon_in_rest_frame(E, p_nuc, M):
 def to_lab(p_star, direction, beta):
     """Rotate rest-frame vectors (z = neutrino direction) onto ``direction`` and boost by beta."""
     return boost(rotate_z_to(p_star, direction), beta)
+
+
+# ----------------------------------------------------------------- events of the inelastic modes
+_PI_PDG = {1: 211, 0: 111, -1: -211}
+
+
+def hadron_charge(nu_pdg: int, nucleon_pdg: int, cc: bool) -> int:
+    """Electric charge of the hadronic final state."""
+    q = 1 if nucleon_pdg == 2212 else 0
+    if cc:
+        q += 1 if nu_pdg > 0 else -1
+    return q
+
+
+def choose_nucleon(E, sig_p, sig_n, Z: int, N: int, rng):
+    """Hit nucleon per event (2212/2112) with probabilities Z sigma_p : N sigma_n."""
+    tot = Z * sig_p + N * sig_n
+    frac = np.where(tot > 0, Z * sig_p / np.where(tot > 0, tot, 1.0), Z / max(Z + N, 1))
+    return np.where(rng.random(E.size) < frac, 2212, 2112)
+
+
+def pion_charges(n_pi: int, total: NDArray, rng) -> NDArray:
+    """Charges (N, n_pi) in {-1, 0, 1} drawn uniformly, then adjusted to sum to ``total``."""
+    c = rng.integers(-1, 2, size=(total.size, n_pi))
+    need = total - c.sum(axis=1)
+    for j in range(n_pi):  # loop over pions (few), vectorized over events
+        step = np.clip(need, -1 - c[:, j], 1 - c[:, j])
+        c[:, j] += step
+        need = need - step
+    return c
+
+
+def mean_multiplicity(W, nucleon_pdg: int, nu_pdg: int):
+    """Mean number of pions in a hadronic system of mass W [GeV] (simple KNO-like model).
+
+    Charged-hadron multiplicity <n_ch> = a + b ln W^2 with b = 1.42 and a = 0.40 (nu p,
+    nubar n) / -0.20 (nu n, nubar p) (the AGKY values: T. Yang et al., Eur. Phys. J. C 63 (2009)
+    1, arXiv:0904.4043); pions = 1.5 <n_ch> - 1 (neutral pions half the charged ones, minus the
+    nucleon), at least 1.
+    """
+    a = 0.40 if (nucleon_pdg == 2212) == (nu_pdg > 0) else -0.20
+    return np.maximum(1.5 * (a + 1.42 * np.log(W * W)) - 1.0, 1.0)
+
+
+def build_tables(E, nu_pdg, cc, target_name, mode, nucleon, W, Q2, k_l, hadrons, pdgs, rng):
+    """Events and particles DataFrames from per-event arrays.
+
+    ``hadrons`` (N, h, 4) and ``pdgs`` (N, h) with pdg 0 for unused slots; pi0 are decayed to
+    photons here (pi0 status 2, photons status 1).
+    """
+    import pandas as pd
+
+    n = E.size
+    M = M_NUCLEON
+    nu = (W * W - M * M + Q2) / (2.0 * M)
+    q3 = np.sqrt(nu * nu + Q2)
+    ev = pd.DataFrame({
+        "nu_pdg": np.full(n, nu_pdg, dtype=np.int64), "E_nu": E,
+        "target": np.full(n, target_name, dtype=object),
+        "hit_nucleon_pdg": nucleon.astype(np.int64), "mode": np.full(n, mode, dtype=object),
+        "cc": np.full(n, bool(cc)), "weight": np.ones(n), "q0": nu, "q3": q3, "Q2": Q2, "W": W,
+        "x": Q2 / (2.0 * M * nu), "y": nu / E,
+        "lep_pdg": np.full(n, lepton_pdg(nu_pdg, cc), dtype=np.int64),
+        "lep_E": k_l[:, 0], "lep_px": k_l[:, 1], "lep_py": k_l[:, 2], "lep_pz": k_l[:, 3],
+    })
+    ev.index.name = "event"
+    # particles: lepton, hadrons, photons of pi0
+    rows_evt = [np.arange(n)]
+    rows_pdg = [np.full(n, lepton_pdg(nu_pdg, cc))]
+    rows_p = [k_l]
+    rows_st = [np.ones(n, dtype=np.int64)]
+    h = pdgs.shape[1]
+    for j in range(h):  # loop over hadron slots (few), vectorized over events
+        use = pdgs[:, j] != 0
+        ids = np.flatnonzero(use)
+        is_pi0 = pdgs[ids, j] == 111
+        rows_evt.append(ids)
+        rows_pdg.append(pdgs[ids, j])
+        rows_p.append(hadrons[ids, j])
+        rows_st.append(np.where(is_pi0, 2, 1))
+        if np.any(is_pi0):
+            pid = ids[is_pi0]
+            g1, g2 = pi0_photons(hadrons[pid, j], rng)
+            rows_evt += [pid, pid]
+            rows_pdg += [np.full(pid.size, 22), np.full(pid.size, 22)]
+            rows_p += [g1, g2]
+            rows_st += [np.ones(pid.size, dtype=np.int64)] * 2
+    evt = np.concatenate(rows_evt)
+    order = np.argsort(evt, kind="stable")
+    P = np.concatenate(rows_p)[order]
+    pa = pd.DataFrame({
+        "event": evt[order].astype(np.int64),
+        "pdg": np.concatenate(rows_pdg)[order].astype(np.int64),
+        "E": P[:, 0], "px": P[:, 1], "py": P[:, 2], "pz": P[:, 3],
+        "status": np.concatenate(rows_st)[order].astype(np.int64),
+    })
+    return ev, pa
