@@ -117,15 +117,12 @@ def _bmpt_density(shape: str, p, cos_t, sin_t, p_beam, a_mass):
     return inv * (p * p / energy)
 
 
-def _sw_density(shape: str, p, theta, p_beam):
+def _sw_density(shape: str, p, theta, cos_t, p_beam):
     if shape == "K+":
         return sanford_wang.feynman_scaling_kplus(p, theta, p_beam)
     if shape == "pi0":
-        return 0.5 * (
-            sanford_wang.sanford_wang("pi+", p, theta, p_beam)
-            + sanford_wang.sanford_wang("pi-", p, theta, p_beam)
-        )
-    return sanford_wang.sanford_wang(shape, p, theta, p_beam)
+        return 0.5 * sanford_wang.sanford_wang_sum(("pi+", "pi-"), p, theta, cos_t, p_beam)
+    return sanford_wang.sanford_wang_sum((shape,), p, theta, cos_t, p_beam)
 
 
 def _shape_of(species: str, regime: str) -> str:
@@ -157,7 +154,7 @@ class _Table:
         if self.regime == "bmpt":
             d = _bmpt_density(self.shape, p, cos_t, sin_t, self.p_beam, self.a_mass)
         else:
-            d = _sw_density(self.shape, p, theta, self.p_beam)
+            d = _sw_density(self.shape, p, theta, cos_t, self.p_beam)
         return d * (2.0 * np.pi) * sin_t * p * theta
 
     def sample_cells(self, u: NDArray[np.float64]) -> NDArray[np.intp]:

@@ -38,6 +38,7 @@ __all__ = [
     "check_beam_momentum",
     "feynman_scaling_kplus",
     "sanford_wang",
+    "sanford_wang_sum",
 ]
 
 #: Sanford-Wang c1..c9 by species (p-Be, 8.89 GeV/c; arXiv:0806.1449 Tables V and VI).
@@ -92,20 +93,38 @@ def sanford_wang(
     check_beam_momentum(beam_momentum)
     if species not in SANFORD_WANG:
         raise ValueError(f"species must be one of {list(SANFORD_WANG)}, got {species!r}")
-    c1, c2, c3, c4, c5, c6, c7, c8, c9 = SANFORD_WANG[species]
     p = np.asarray(p, float)
     theta = np.asarray(theta, float)
+    return sanford_wang_sum((species,), p, theta, np.cos(theta), float(beam_momentum))
+
+
+def sanford_wang_sum(
+    species: tuple[str, ...],
+    p: NDArray[np.float64],
+    theta: NDArray[np.float64],
+    cos_t: NDArray[np.float64],
+    beam_momentum: float,
+) -> NDArray[np.float64]:
+    """Sum of the Sanford-Wang d^2sigma/(dp dOmega) of several species [mb / (GeV sr)].
+
+    The samplers' hot path: no range check; the logarithms of p and cos(theta) are shared and the
+    powers written as exponentials.
+    """
     pb = float(beam_momentum)
-    end = 1.0 - p / (pb - c9)
-    inside = (end > 0.0) & (p > 0.0)
-    q = np.where(inside, p, 1.0)
-    val = (
-        c1
-        * q**c2
-        * end
-        * np.exp(-c3 * q**c4 / pb**c5 - c6 * theta * (q - c7 * pb * np.cos(theta) ** c8))
-    )
-    return np.where(inside, val, 0.0)
+    q = np.maximum(p, 1e-300)
+    log_p = np.log(q)
+    log_cos = np.log(np.maximum(cos_t, 1e-300))
+    total = np.zeros(np.broadcast(p, theta).shape)
+    for name in species:
+        c1, c2, c3, c4, c5, c6, c7, c8, c9 = SANFORD_WANG[name]
+        end = 1.0 - p / (pb - c9)
+        exponent = (
+            c2 * log_p
+            - (c3 / pb**c5) * np.exp(c4 * log_p)
+            - c6 * theta * (p - c7 * pb * np.exp(c8 * log_cos))
+        )
+        total += np.where((end > 0.0) & (p > 0.0), c1 * end * np.exp(exponent), 0.0)
+    return total
 
 
 def feynman_scaling_kplus(
