@@ -85,6 +85,20 @@ _LEPTON = {12: constants.M_ELECTRON, 14: constants.M_MUON, 16: constants.M_TAU}
 
 FermiGas = Literal["global", "local"]
 
+#: Model parameters the CCQE functions take (keyword arguments).
+PARAMETERS: tuple[str, ...] = (
+    "M_A_QE",
+    "axial",
+    "vector",
+    "fermi_gas",
+    "kF",
+    "E_b",
+    "kF_scale",
+    "E_b_shift",
+    "rpa_strength",
+    "pauli_blocking",
+)
+
 
 def _check_pdg(nu_pdg: int) -> int:
     p = int(nu_pdg)
@@ -481,7 +495,7 @@ def nuclear_total_cross_section(
     else:
         out = np.empty_like(e)
         for i, ei in enumerate(e):
-            k = sample_ccqe_arrays(np.full(n_samples, ei), p, t, seed, **params)
+            k = sample_ccqe_arrays(np.full(n_samples, ei), p, target, seed, **params)
             out[i] = k["weight"].mean()
     return float(out[0]) if np.ndim(E_nu) == 0 else out
 
@@ -511,17 +525,7 @@ def total_cross_section(
         As for :func:`sample_ccqe_arrays` (unknown keys ignored).
     """
     e = _check_energy(E_nu)
-    known = (
-        "M_A_QE",
-        "axial",
-        "vector",
-        "fermi_gas",
-        "kF",
-        "E_b",
-        "rpa_strength",
-        "pauli_blocking",
-    )
-    key = tuple(sorted((k, v) for k, v in params.items() if k in known))
+    key = tuple(sorted((k, v) for k, v in params.items() if k in PARAMETERS))
     t = nucleus_parameters(target)
     grid, sig = _sigma_grid(_check_pdg(nu_pdg), t.name, key)
     pos = sig > 0
@@ -652,8 +656,7 @@ def _knob_rpa(df: pd.DataFrame, value: float) -> NDArray:
 def _sigma_ratio_knob(name: str):
     def weight(df: pd.DataFrame, value: float) -> NDArray:
         par = _gen_params(df)
-        known = ("M_A_QE", "axial", "vector", "fermi_gas", "kF", "E_b", "rpa_strength")
-        base = {k: v for k, v in par.items() if k in (*known, "kF_scale", "E_b_shift")}
+        base = {k: v for k, v in par.items() if k in PARAMETERS}
         new = {**base, name: float(value)}
         w = np.ones(len(df))
         sel = (df["mode"].to_numpy() == "ccqe") & (df["target"].to_numpy() != "H1")
