@@ -100,13 +100,13 @@ def _assert_clean_failure(result, *words: str) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("--mass", "0.5"), ("mass", "0.3880")),  # above m_K - m_mu
+        (("--mass", "0.5"), ("--mass", "0.388")),  # above m_K - m_mu
         (("--model", "scalar", "--mass", "0.4"), ("mass",)),  # above m_K - m_pi
         (("--coupling", "-1e-6"), ("coupling",)),
         (("--coupling", "nan"), ("coupling",)),
         (("--detector", "nova"), ("detector", "microboone")),
         (("--source", "bnb"), ("source", "kdar")),
-        (("--n", "0"), ("n_events",)),
+        (("--n", "0"), ("--n-events",)),
         (("--mixing", "tau"), ("mixing",)),
     ],
 )
@@ -164,7 +164,7 @@ def test_console_entry_point_end_to_end(tmp_path):
     )  # fmt: skip
     assert bad.returncode == 2
     assert bad.stdout == ""
-    assert bad.stderr.startswith("nuportal: error: coupling")
+    assert bad.stderr.startswith("nuportal: error: --coupling")
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 
@@ -196,7 +196,8 @@ def test_recast_reads_a_user_table_and_rejects_a_malformed_one(tmp_path):
     bad.write_text("m_S_GeV,theta_limit,efficiency\n0.1,0.0004,1.5\n")
     result = _run_main("recast", "microboone-kdar", "--data", str(bad), "--masses", "0.1")
     assert result.returncode == 2
-    assert result.stderr.startswith(f"nuportal: error: {bad}") and "efficiency" in result.stderr
+    assert result.stderr.startswith(f"nuportal: error: --data {bad}")
+    assert "efficiency" in result.stderr
     assert result.stderr.count("\n") == 1
     # a well-formed user table is used instead of the shipped one: with the limit on theta
     # doubled, the excluded scalar rate (Br ~ theta^2 times P_decay ~ theta^2) is 16x and the

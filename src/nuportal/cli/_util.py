@@ -24,6 +24,7 @@ __all__ = [
     "EVENT_SUFFIXES",
     "PLOT_SUFFIXES",
     "TABLE_SUFFIXES",
+    "check_executor",
     "check_number",
     "check_out",
     "check_plot",
@@ -136,7 +137,7 @@ def check_out(path: Path, suffixes: Iterable[str], option: str = "--out") -> str
     suffix = path.suffix.lower()
     if suffix not in allowed:
         fail(
-            f"{option} {path}: unsupported file type {path.suffix or '(none)'!r}; "
+            f"{option} {path}: unsupported suffix {path.suffix or '(none)'!r}; "
             f"this command writes {', '.join(allowed)}"
         )
     if suffix == ".hepmc3":
@@ -152,6 +153,19 @@ def check_plot(path: Path | None, option: str = "--plot") -> None:
     """Fail unless the figure file has a supported suffix and can be written."""
     if path is not None:
         check_out(path, PLOT_SUFFIXES, option)
+
+
+def check_executor(workers: int | None, scheduler: str | None) -> None:
+    """Fail on --workers/--scheduler that the executor would reject (both given, a malformed or
+    unreachable scheduler address) before any work starts."""
+    if workers is None and scheduler is None:
+        return
+    from nuportal.scan.executors import check_target
+
+    try:
+        check_target(workers, scheduler)
+    except ValueError as exc:
+        fail(f"{'--scheduler' if scheduler is not None else '--workers'}: {exc}")
 
 
 def write_table(table: pd.DataFrame, path: Path, float_format: str = "%.8g") -> None:

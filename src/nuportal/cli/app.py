@@ -9,10 +9,9 @@ Bad input ends with a one-line message on standard error and exit status 2, neve
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
 
@@ -25,6 +24,7 @@ from nuportal.cli import scan as cli_scan
 from nuportal.cli import shower as cli_shower
 from nuportal.cli import target as cli_target
 from nuportal.cli import upscatter as cli_upscatter
+from nuportal.cli._runner import NuportalGroup
 
 __all__ = ["app", "main"]
 
@@ -36,6 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     # plain help text: rich markup would swallow bracketed text such as units "[eV^2]"
     rich_markup_mode=None,
+    cls=NuportalGroup,
 )
 
 
@@ -72,31 +73,6 @@ app.command("upscatter")(cli_upscatter.upscatter)
 app.add_typer(cli_target.target_app, name="target")
 
 
-def _case_insensitive_choices(command: Any) -> None:
-    """Every choice of every command accepts any capitalization (``MicroBooNE``, ``KDAR``)."""
-    for param in getattr(command, "params", ()):
-        # typer >= 0.20 keeps the setting on the option's declaration, click on its type
-        info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
-        if hasattr(info, "case_sensitive"):
-            info.case_sensitive = False
-        if hasattr(getattr(param, "type", None), "case_sensitive"):
-            param.type.case_sensitive = False
-    for sub in getattr(command, "commands", {}).values():
-        _case_insensitive_choices(sub)
-
-
-def command() -> Any:
-    """The click command behind :data:`app`, as :func:`main` runs it (choices case-insensitive)."""
-    cmd = typer.main.get_command(app)
-    _case_insensitive_choices(cmd)
-    return cmd
-
-
-def _interrupted() -> NoReturn:
-    typer.echo("nuportal: interrupted", err=True)
-    sys.exit(130)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``nuportal`` console script.
 
@@ -105,42 +81,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     argv : sequence of str, optional
         Arguments after the program name (default: ``sys.argv[1:]``).
 
-    Every error ends in one line on standard error: usage errors (unknown option, invalid
-    choice) and bad values with exit status 2, Ctrl-C with 130, an unexpected internal error with
-    1 (set ``NUPORTAL_DEBUG=1`` for its traceback).
+    Every error ends in one line on standard error (:mod:`nuportal.cli._runner`): usage errors
+    and bad values with exit status 2, Ctrl-C with 130, an unexpected internal error with 1.
     """
-    # typer vendors click; its UsageError (unknown option, invalid choice, no arguments) is the
-    # base class of the public typer.BadParameter
-    usage_error = typer.BadParameter.__mro__[1]
-    try:
-        code = command().main(
-            args=list(sys.argv[1:] if argv is None else argv),
-            prog_name="nuportal",
-            standalone_mode=False,
-        )
-    except usage_error as exc:
-        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `nuportal`: the help text
-            typer.echo(exc.format_message())
-            sys.exit(0)
-        hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
-        message = " ".join(exc.format_message().split())
-        typer.echo(f"nuportal: error: {message}{hint}", err=True)
-        sys.exit(2)
-    except (typer.Abort, KeyboardInterrupt):
-        _interrupted()
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # a bug, not bad input: still one line unless debugging
-        if os.environ.get("NUPORTAL_DEBUG"):
-            raise
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        typer.echo(
-            f"nuportal: internal error: {type(exc).__name__}: {text} (please report it; "
-            "NUPORTAL_DEBUG=1 shows the traceback)",
-            err=True,
-        )
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+    app(args=list(sys.argv[1:] if argv is None else argv), prog_name="nuportal")
 
 
 if __name__ == "__main__":  # pragma: no cover

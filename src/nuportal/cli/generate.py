@@ -5,15 +5,29 @@ A thin layer over :func:`nuportal.generate`; registered on the main app by :mod:
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from nuportal.cli._util import check_writable, fail
-from nuportal.cli.options import Mixing, SeedOption, out_option
+from nuportal.cli._util import (
+    EVENT_SUFFIXES,
+    check_number,
+    check_out,
+    check_plot,
+    fail,
+    show_progress,
+)
+from nuportal.cli.options import (
+    KdarMixing,
+    NEventsOption,
+    NLegacyOption,
+    PlotOption,
+    SeedOption,
+    alias,
+    out_option,
+)
 
 __all__ = ["generate"]
 
@@ -28,23 +42,44 @@ class Method(str, Enum):
     numpy = "numpy"
 
 
+class Source(str, Enum):
+    kdar = "kdar"
+
+
+def _mass_range(model: ModelName, mixing: KdarMixing) -> tuple[float, float]:
+    """Open mass interval (GeV) where K+ at rest produces the particle and it decays to e+ e-."""
+    from nuportal import constants
+
+    low = 2 * constants.M_ELECTRON
+    if model == ModelName.hnl:
+        return low, constants.M_K_CHARGED - constants.LEPTON_MASS[mixing.value]  # K+ -> l+ N
+    return low, constants.M_K_CHARGED - constants.M_PI_CHARGED  # K+ -> pi+ S
+
+
 def generate(
     model: Annotated[
-        ModelName, typer.Option(help="New particle: heavy neutral lepton or scalar.")
+        ModelName, typer.Option(help="New particle: heavy neutral lepton or Higgs-portal scalar.")
     ] = ModelName.hnl,
-    mass: Annotated[float, typer.Option(help="Mass of the new particle [GeV].")] = 0.15,
-    mixing: Annotated[Mixing, typer.Option(help="HNL: active flavour it mixes with.")] = Mixing.mu,
+    mass: Annotated[float, typer.Option(help="Mass of the new particle (GeV).")] = 0.15,
+    mixing: Annotated[
+        KdarMixing, typer.Option(help="HNL: active flavour it mixes with (K+ -> l+ N).")
+    ] = KdarMixing.mu,
     coupling: Annotated[
-        float, typer.Option(help="HNL: |U_a4|^2; scalar: mixing angle theta (dimensionless).")
+        float,
+        typer.Option(
+            help="HNL: squared mixing |U_l4|^2; scalar: mixing angle theta (dimensionless, "
+            "in (0, 1])."
+        ),
     ] = 1e-6,
     majorana: Annotated[bool, typer.Option("--majorana/--dirac", help="HNL nature.")] = True,
-    n: Annotated[int, typer.Option("--n", help="Number of weighted events.")] = 100_000,
+    n_events: NEventsOption = 100_000,
+    n_legacy: NLegacyOption = None,
     detector: Annotated[
         str, typer.Option(help="Detector name (see `nuportal detectors`).")
     ] = "microboone",
     source: Annotated[
-        str, typer.Option(help="Source of the parents: kdar (kaons decaying at rest).")
-    ] = "kdar",
+        Source, typer.Option(help="Source of the parents: kdar (kaons decaying at rest).")
+    ] = Source.kdar,
     method: Annotated[
         Method, typer.Option(help="Rest-frame sampler for three-body decays.")
     ] = Method.vegas,
@@ -52,25 +87,36 @@ def generate(
     out: Annotated[Path, out_option("Output file: .parquet, .csv or .hepmc3.")] = Path(
         "events.parquet"
     ),
+    plot: PlotOption = None,
 ) -> None:
     """Generate weighted events of a new particle decaying inside a detector."""
+    n_events = alias(n_events, n_legacy)
+    if n_events < 1:
+        fail(f"--n-events must be a positive integer, got {n_events}")
+    low, high = _mass_range(model, mixing)
+    check_number("--mass", mass, low=low, high=high, low_open=True, high_open=True, unit="GeV")
+    check_number("--coupling", coupling, low=0.0, high=1.0, low_open=True)
     import nuportal
 
-    check_writable(out)
     try:
-        nuportal.io._format(out)  # an unknown suffix fails now, not after the generation
+        nuportal.get_detector(detector)
+    except ValueError as exc:
+        fail(f"--detector: {exc}")
+    check_out(out, EVENT_SUFFIXES)
+    check_plot(plot)
+    try:
         events = nuportal.generate(
             model=model.value,
             mass=mass,
             coupling=coupling,
             mixing=mixing.value,
             majorana=majorana,
-            n_events=n,
+            n_events=n_events,
             detector=detector,
-            source=source,
+            source=source.value,
             method=method.value,
             seed=seed,
-            progress=sys.stderr.isatty(),
+            progress=show_progress(),
         )
         # PDG Monte Carlo numbers of the decaying particle in HepMC3 files: 9900012 for a heavy
         # neutral lepton (the convention of the HeavyN UFO models, arXiv:1411.7305) and 54 for a
@@ -89,3 +135,8 @@ def generate(
         f"wrote {len(events)} events to {out}; expected decays in the detector per source decay: "
         f"{total:.4g} (selected {sel:.4g})"
     )
+    if plot is not None:
+        from nuportal.plotting import plot_events
+
+        plot_events(events, plot)
+        typer.echo(f"wrote {plot}")

@@ -2,26 +2,33 @@
 
 ``--n-events``, ``--seed``, ``--out``, ``--plot``, ``--workers`` and ``--scheduler`` mean the same
 thing in every command that has them; commands take these ``Annotated`` types rather than
-spelling their own. Units in help texts are written in parentheses, e.g. "(GeV)".
+spelling their own. Units in help texts are written in parentheses, e.g. "(GeV)". Choices are
+Enums (listed in ``--help``, any capitalization accepted). Old spellings stay for one release as
+hidden aliases (``--n`` for ``--n-events``), resolved by :func:`alias`.
 """
 
 from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
 __all__ = [
+    "KdarMixing",
     "Mixing",
     "NEventsOption",
+    "NLegacyOption",
     "PlotOption",
     "SchedulerOption",
     "SeedOption",
     "WorkersOption",
+    "alias",
     "out_option",
 ]
+
+T = TypeVar("T")
 
 
 class Mixing(str, Enum):
@@ -32,8 +39,21 @@ class Mixing(str, Enum):
     tau = "tau"
 
 
+class KdarMixing(str, Enum):
+    """Flavours open in K+ -> l+ N at rest (a tau is heavier than the kaon)."""
+
+    e = "e"
+    mu = "mu"
+
+
 #: --n-events: how many (weighted) events, showers or simulated decays a command produces.
-NEventsOption = Annotated[int, typer.Option("--n-events", help="Number of events to generate.")]
+NEventsOption = Annotated[
+    int, typer.Option("--n-events", min=1, help="Number of events to generate.")
+]
+#: the old spelling, hidden, for one release
+NLegacyOption = Annotated[
+    int | None, typer.Option("--n", hidden=True, help="Old spelling of --n-events.")
+]
 
 #: --seed, on every stochastic command.
 SeedOption = Annotated[int, typer.Option(help="Random seed (same seed, same result).")]
@@ -46,7 +66,8 @@ PlotOption = Annotated[
 
 #: --workers / --scheduler, on every command that runs its loop through an executor.
 WorkersOption = Annotated[
-    int | None, typer.Option(help="Local worker processes (default: all cores; 1: no pool).")
+    int | None,
+    typer.Option(min=1, help="Local worker processes (default: all cores; 1: no pool)."),
 ]
 SchedulerOption = Annotated[
     str | None, typer.Option(help="Run on this dask scheduler instead (tcp://HOST:PORT).")
@@ -56,3 +77,8 @@ SchedulerOption = Annotated[
 def out_option(help: str) -> typer.models.OptionInfo:
     """The ``--out`` option with a command-specific description of what is written."""
     return typer.Option("--out", help=help)
+
+
+def alias(value: T, legacy: T | None) -> T:
+    """The value of an option or, when given, of its old hidden spelling."""
+    return value if legacy is None else legacy

@@ -7,13 +7,28 @@ Thin layers over :mod:`nuportal.stats.oscillation_fit` and
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from nuportal.cli._util import check_writable, fail
-from nuportal.cli.options import PlotOption, SchedulerOption, WorkersOption, out_option
+from nuportal.cli._util import (
+    TABLE_SUFFIXES,
+    check_executor,
+    check_number,
+    check_out,
+    check_plot,
+    fail,
+    write_table,
+)
+from nuportal.cli.options import (
+    PlotOption,
+    SchedulerOption,
+    SeedOption,
+    WorkersOption,
+    out_option,
+)
 
 __all__ = ["app"]
 
@@ -23,59 +38,90 @@ app = typer.Typer(
 )
 
 
+class Experiment(str, Enum):
+    miniboone = "miniboone"
+    lsnd = "lsnd"
+    joint = "joint"
+
+
+class Mode(str, Enum):
+    nu = "nu"
+    nubar = "nubar"
+    combined = "combined"
+
+
+class Channel(str, Enum):
+    numu_to_nue = "numu_to_nue"
+    numu_disappearance = "numu_disappearance"
+    nue_disappearance = "nue_disappearance"
+    numubar_to_nuebar = "numubar_to_nuebar"
+    numubar_disappearance = "numubar_disappearance"
+    nuebar_disappearance = "nuebar_disappearance"
+
+
 @app.command("fit")
 def oscillation_fit(
-    experiment: Annotated[str, typer.Option(help="miniboone, lsnd or joint.")] = "miniboone",
-    mode: Annotated[
-        str, typer.Option(help="MiniBooNE beam mode: nu, nubar or combined.")
-    ] = "combined",
-    n_sin2: Annotated[int, typer.Option(help="Grid points in sin^2 2theta (1e-4..1, log).")] = 100,
-    n_dm2: Annotated[int, typer.Option(help="Grid points in dm^2 (1e-2..1e2 eV^2, log).")] = 100,
+    experiment: Annotated[
+        Experiment, typer.Option(help="Data fitted: MiniBooNE, LSND or both.")
+    ] = Experiment.miniboone,
+    mode: Annotated[Mode, typer.Option(help="MiniBooNE beam mode.")] = Mode.combined,
+    n_sin2: Annotated[
+        int, typer.Option(min=2, help="Grid points in sin^2 2theta (1e-4 to 1, log spaced).")
+    ] = 100,
+    n_dm2: Annotated[
+        int, typer.Option(min=2, help="Grid points in dm^2 (1e-2 to 1e2 eV^2, log spaced).")
+    ] = 100,
     out: Annotated[Path, out_option("Surface table (.parquet or .csv).")] = Path("surface.parquet"),
     plot: PlotOption = None,
     fc_toys: Annotated[
         int,
         typer.Option(
-            help="Feldman-Cousins pseudo-experiments per grid point for the 90% CL region (0: Wilks only)."
+            min=0,
+            help="Feldman-Cousins pseudo-experiments per grid point for the 90% CL region "
+            "(0: Wilks only; miniboone or lsnd).",
         ),
     ] = 0,
+    seed: SeedOption = 1,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
 ) -> None:
     """Fit a 3+1 model on a (sin^2 2theta, dm^2) grid: the surface, best fit and regions."""
+    if fc_toys and experiment == Experiment.joint:
+        fail("--fc-toys is available for --experiment miniboone or lsnd, not joint")
+    check_out(out, TABLE_SUFFIXES)
+    check_plot(plot)
+    check_executor(workers, scheduler)
     import numpy as np
 
     from nuportal.stats.oscillation_fit import fit_surface
 
-    check_writable(out)
-    check_writable(plot)
-    if n_sin2 < 2 or n_dm2 < 2:
-        fail(f"--n-sin2 and --n-dm2 must be >= 2, got {n_sin2} and {n_dm2}")
-    if fc_toys < 0 or (fc_toys and experiment == "joint"):
-        fail("--fc-toys must be >= 0 and is available for --experiment miniboone or lsnd")
     s_grid, d_grid = np.geomspace(1e-4, 1.0, n_sin2), np.geomspace(1e-2, 1e2, n_dm2)
     try:
-        table = fit_surface(experiment, mode, s_grid, d_grid)
+        table = fit_surface(experiment.value, mode.value, s_grid, d_grid)
         if fc_toys:
             from nuportal.scan import make_executor
             from nuportal.stats.feldman_cousins import feldman_cousins
 
             with make_executor(workers, scheduler) as (executor, _):
                 fc = feldman_cousins(
-                    experiment, s_grid, d_grid, mode, fc_toys, 0.9, executor=executor
+                    experiment.value,
+                    s_grid,
+                    d_grid,
+                    mode.value,
+                    fc_toys,
+                    0.9,
+                    seed=seed,
+                    executor=executor,
                 )
             table["delta_critical_fc90"] = fc["delta_critical"].to_numpy()
             table["inside_fc90"] = fc["inside"].to_numpy()
     except ValueError as exc:
         fail(str(exc))
-    if out.suffix == ".csv":
-        table.to_csv(out, index=False, float_format="%.8g")
-    else:
-        table.to_parquet(out)
+    write_table(table, out)
     best = table.attrs["best_fit"]
     stat = table.attrs["statistic"]
     typer.echo(
-        f"{experiment}: best fit dm2 = {best['dm2_eV2']:.4g} eV^2, sin^2 2theta = "
+        f"{experiment.value}: best fit dm2 = {best['dm2_eV2']:.4g} eV^2, sin^2 2theta = "
         f"{best['sin2_2theta']:.4g}, {stat} = {best[stat]:.4g}; wrote {len(table)} points to {out}"
     )
     if plot is not None:
@@ -87,26 +133,31 @@ def oscillation_fit(
 
 @app.command("predict")
 def oscillation_predict(
-    dm2: Annotated[float, typer.Option(help="Delta m^2_41 [eV^2].")],
-    sin2_2theta: Annotated[float, typer.Option(help="Amplitude of the channel, in [0, 1].")],
+    dm2: Annotated[float, typer.Option(help="Delta m^2_41 (eV^2), > 0.")],
+    sin2_2theta: Annotated[
+        float, typer.Option(help="Effective amplitude sin^2 2theta of the channel, in [0, 1].")
+    ],
     detector: Annotated[
         str, typer.Option(help="sbnd, microboone, miniboone, dune_nd or nova_nd.")
     ] = "sbnd",
-    channel: Annotated[
-        str, typer.Option(help="numu_to_nue, numu_disappearance, nue_disappearance (or ...bar).")
-    ] = "numu_to_nue",
-    out: Annotated[Path | None, typer.Option(help="Also write the table (.csv).")] = None,
+    channel: Annotated[Channel, typer.Option(help="Oscillation channel.")] = Channel.numu_to_nue,
+    out: Annotated[
+        Path | None, out_option("Also write the spectrum table (.csv or .parquet).")
+    ] = None,
 ) -> None:
     """Oscillated / unoscillated spectrum at a detector for one 3+1 point."""
+    check_number("--dm2", dm2, low=0.0, low_open=True, unit="eV^2")
+    check_number("--sin2-2theta", sin2_2theta, low=0.0, high=1.0)
+    if out is not None:
+        check_out(out, TABLE_SUFFIXES)
     import pandas as pd
 
     from nuportal.inference.near_detector import oscillated_spectrum
 
-    check_writable(out)
     try:
-        spec = oscillated_spectrum(detector, channel, sin2_2theta, dm2)
+        spec = oscillated_spectrum(detector, channel.value, sin2_2theta, dm2)
     except ValueError as exc:
-        fail(str(exc))
+        fail(f"--detector {detector}: {exc}" if detector in str(exc) else str(exc))
     edges = spec.E_edges_GeV
     table = pd.DataFrame(
         {
@@ -118,7 +169,7 @@ def oscillation_predict(
         }
     )
     typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    typer.echo(f"total ratio at {detector} ({channel}): {spec.total_ratio:.5g}")
+    typer.echo(f"total ratio at {detector} ({channel.value}): {spec.total_ratio:.5g}")
     if out is not None:
-        table.to_csv(out, index=False, float_format="%.8g")
+        write_table(table, out)
         typer.echo(f"wrote {out}")
