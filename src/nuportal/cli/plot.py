@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from nuportal.cli._util import check_writable, fail
+from nuportal.cli._util import check_plot, fail
 
 __all__ = ["plot"]
 
@@ -23,7 +23,8 @@ def plot(
         ),
     ],
     out: Annotated[
-        Path | None, typer.Option(help="PNG to write (default: beside the input).")
+        Path | None,
+        typer.Option(help="Figure to write: .png, .pdf or .svg (default: a PNG beside the input)."),
     ] = None,
 ) -> None:
     """Draw the standard distributions of an event, shower or dark-photon file to PNG."""
@@ -31,7 +32,9 @@ def plot(
     from nuportal.plotting import plot_dark_photons, plot_events, plot_shower
 
     out = out or events_file.with_suffix(".png")
-    check_writable(out)
+    if not events_file.is_file():
+        fail(f"{events_file}: file does not exist")
+    check_plot(out, "--out")
     try:
         table = io.read_events(events_file, required=())
         kind = table.attrs["metadata"].get("kind")
