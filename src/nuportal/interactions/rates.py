@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from nuportal.interactions.generate import FLAVOUR_PDG
+
 __all__ = [
     "FLAVOUR_PDG",
     "GEV_TO_KG",
@@ -40,15 +42,6 @@ __all__ = [
     "units_per_tonne",
 ]
 
-#: Flux-table flavour column -> neutrino PDG code.
-FLAVOUR_PDG: dict[str, int] = {
-    "nue": 12,
-    "numu": 14,
-    "nutau": 16,
-    "nuebar": -12,
-    "numubar": -14,
-    "nutaubar": -16,
-}
 #: 1 GeV/c^2 in kg (CODATA 2018 through scipy: e * 1e9 / c^2).
 GEV_TO_KG: float = 1.602176634e-10 / 299792458.0**2
 

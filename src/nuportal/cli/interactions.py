@@ -1,0 +1,242 @@
+"""``nuportal interactions ...``: Standard-Model neutrino interactions at near detectors.
+
+A thin layer over :mod:`nuportal.interactions`: ``events`` (weighted events for a flux and a
+target, :func:`~nuportal.interactions.generate.generate_interactions`), ``rates`` (events per
+channel for an exposure, :func:`~nuportal.interactions.rates.event_rates`) and ``convert`` (a
+GENIE gst, NuHepMC or nuportal file into parquet or NuHepMC, with the reconstructed observables).
+``interactions_app`` is registered on the main app by :mod:`nuportal.cli.app`; further commands
+of the group are appended below.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nuportal.cli._util import check_writable, fail
+from nuportal.cli.options import NEventsOption, PlotOption, SeedOption, out_option
+
+__all__ = ["convert", "events", "interactions_app", "rates"]
+
+interactions_app = typer.Typer(
+    help="Standard-Model neutrino interactions: events, rates and cross sections at detectors.",
+    no_args_is_help=True,
+)
+
+
+class FluxName(str, Enum):
+    """Shipped flux tables (nuportal.sources.fluxes.FLUX_TABLES)."""
+
+    dune_nd_fhc = "dune_nd_fhc"
+    dune_nd_rhc = "dune_nd_rhc"
+    nova_nd_fhc = "nova_nd_fhc"
+    nova_nd_rhc = "nova_nd_rhc"
+    miniboone_fhc = "miniboone_fhc"
+    miniboone_rhc = "miniboone_rhc"
+    microboone_fhc = "microboone_fhc"
+    sbnd_fhc = "sbnd_fhc"
+
+
+class TargetName(str, Enum):
+    """Detector materials (nuportal.interactions.targets.MATERIALS)."""
+
+    Ar40 = "Ar40"
+    C12 = "C12"
+    CH = "CH"
+    CH2 = "CH2"
+    H2O = "H2O"
+    O16 = "O16"
+    H1 = "H1"
+
+
+FluxOption = Annotated[
+    FluxName, typer.Option(help="Neutrino flux table (nu / cm^2 / POT / GeV) at the detector.")
+]
+TargetOption = Annotated[TargetName, typer.Option(help="Target material of the detector.")]
+ProcessesOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Comma-separated processes (default: all registered: nu_e_elastic, ccqe, 2p2h, "
+        "res_cc, res_nc, nonres_cc, nonres_nc, dis_cc, dis_nc)."
+    ),
+]
+PotOption = Annotated[float, typer.Option(help="Exposure in protons on target (POT), > 0.")]
+TonnesOption = Annotated[float, typer.Option(help="Detector target mass (tonnes), > 0.")]
+
+
+def _processes(text: str | None) -> list[str] | None:
+    """The --processes list, checked against the registry before any work."""
+    if text is None:
+        return None
+    import nuportal.interactions  # noqa: F401  (fills the process registry)
+    from nuportal.interactions.processes import PROCESSES
+
+    names = [p.strip() for p in text.split(",") if p.strip()]
+    unknown = [p for p in names if p not in PROCESSES]
+    if not names or unknown:
+        fail(f"--processes must name registered processes {sorted(PROCESSES)}, got {text!r}")
+    return names
+
+
+def _positive(value: float, option: str) -> None:
+    import math
+
+    if not (math.isfinite(value) and value > 0):
+        fail(f"{option} must be finite and > 0, got {value!r}")
+
+
+def _event_suffix(out: Path) -> None:
+    if out.suffix.lower() not in (".parquet", ".hepmc3", ".hepmc"):
+        fail(f"--out must end in .parquet or .hepmc3, got {str(out)!r}")
+
+
+def _write(record, out: Path) -> None:
+    if out.suffix.lower() == ".parquet":
+        record.to_parquet(out)
+    else:
+        from nuportal.interactions.nuhepmc import write_nuhepmc
+
+        write_nuhepmc(record, out)
+
+
+def _plot(record, plot: Path) -> None:
+    from nuportal.plotting.interaction_events import plot_interaction_events
+
+    plot_interaction_events(record, plot)
+    typer.echo(f"wrote {plot}")
+
+
+@interactions_app.command("events")
+def events(
+    flux: FluxOption = FluxName.dune_nd_fhc,
+    target: TargetOption = TargetName.Ar40,
+    processes: ProcessesOption = None,
+    n_events: NEventsOption = 10_000,
+    seed: SeedOption = 1,
+    pot: Annotated[
+        float | None,
+        typer.Option(help="Scale weights to expected events for this exposure (POT), > 0."),
+    ] = None,
+    tonnes: Annotated[
+        float | None, typer.Option(help="Target mass (tonnes) for --pot (default 1).")
+    ] = None,
+    out: Annotated[
+        Path,
+        out_option(
+            "Output file: .parquet (events, plus <name>.particles.parquet) or .hepmc3 (NuHepMC)."
+        ),
+    ] = Path("events.parquet"),
+    plot: PlotOption = None,
+) -> None:
+    """Weighted Standard-Model neutrino events for a flux and a target material."""
+    _event_suffix(out)
+    check_writable(out)
+    check_writable(plot)
+    names = _processes(processes)
+    if pot is not None:
+        _positive(pot, "--pot")
+    if tonnes is not None:
+        if pot is None:
+            fail("--tonnes needs --pot")
+        _positive(tonnes, "--tonnes")
+    from nuportal.interactions.generate import generate_interactions
+
+    try:
+        record = generate_interactions(
+            flux.value, target.value, processes=names, n_events=n_events, seed=seed
+        )
+        if pot is not None:
+            from nuportal.interactions.rates import units_per_tonne
+
+            record = record.scaled(pot, (tonnes or 1.0) * units_per_tonne(target.value))
+        _write(record, out)
+    except ValueError as exc:
+        fail(str(exc))
+    unit = "events" if pot is not None else "events/POT/formula unit"
+    typer.echo(f"wrote {len(record)} events ({record.total_weight:.4g} {unit}) to {out}")
+    if plot is not None:
+        _plot(record, plot)
+
+
+@interactions_app.command("rates")
+def rates(
+    flux: FluxOption = FluxName.dune_nd_fhc,
+    target: TargetOption = TargetName.Ar40,
+    processes: ProcessesOption = None,
+    pot: PotOption = 1e21,
+    tonnes: TonnesOption = 1.0,
+    by_process: Annotated[
+        bool, typer.Option("--by-process", help="One row per channel and process.")
+    ] = False,
+    out: Annotated[Path | None, out_option("Also write the table (.csv or .parquet).")] = None,
+) -> None:
+    """Expected events per channel (nu_mu CC, nu_e CC, NC, nu e elastic, ...) for an exposure."""
+    _positive(pot, "--pot")
+    _positive(tonnes, "--tonnes")
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+        fail(f"--out must end in .csv or .parquet, got {str(out)!r}")
+    check_writable(out)
+    names = _processes(processes)
+    from nuportal.interactions.rates import event_rates, rate_summary
+
+    try:
+        table = event_rates(flux.value, target.value, processes=names, pot=pot, tonnes=tonnes)
+    except ValueError as exc:
+        fail(str(exc))
+    if not by_process:
+        table = rate_summary(table).rename("events").reset_index()
+    typer.echo(
+        f"{flux.value} on {target.value}: events for {pot:.3g} POT and {tonnes:g} t "
+        "(formula units of the material)"
+    )
+    typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if out is not None:
+        if out.suffix.lower() == ".parquet":
+            table.to_parquet(out)
+        else:
+            table.to_csv(out, index=False, float_format="%.8g")
+        typer.echo(f"wrote {out}")
+
+
+@interactions_app.command("convert")
+def convert(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Event file: GENIE gst (.root), NuHepMC (.hepmc3) or nuportal (.parquet)."
+        ),
+    ],
+    out: Annotated[
+        Path, out_option("Output: .parquet (with reconstructed observables) or .hepmc3.")
+    ] = Path("events.parquet"),
+    binding_energy: Annotated[
+        float, typer.Option(help="Binding energy of the QE energy estimator (GeV), in [0, 0.1].")
+    ] = 0.03,
+    plot: PlotOption = None,
+) -> None:
+    """Read a generator's events into nuportal's record; add the reconstructed observables."""
+    _event_suffix(out)
+    if not (0.0 <= binding_energy <= 0.1):
+        fail(f"--binding-energy must be in [0, 0.1] GeV, got {binding_energy!r}")
+    check_writable(out)
+    check_writable(plot)
+    from nuportal.interactions.readers import read_events_file
+
+    try:
+        record = read_events_file(source)
+        if out.suffix.lower() == ".parquet":
+            from nuportal.interactions.events import InteractionEvents
+            from nuportal.interactions.observables import observables
+
+            obs = observables(record, binding_energy=binding_energy).add_prefix("reco_")
+            ev = record.events.join(obs)
+            record = InteractionEvents(ev, record.particles, record.metadata)
+        _write(record, out)
+    except ValueError as exc:
+        fail(str(exc))
+    typer.echo(f"read {len(record)} events from {source}; wrote {out}")
+    if plot is not None:
+        _plot(record, plot)
