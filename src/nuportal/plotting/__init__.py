@@ -13,11 +13,13 @@ from nuportal.plotting.core import (
     plot_shower,
     plot_upscattering,
 )
+from nuportal.plotting.interaction_events import plot_interaction_events
 from nuportal.plotting.target import plot_meson_maps
 
 __all__ = [
     "plot_dark_photons",
     "plot_events",
+    "plot_interaction_events",
     "plot_meson_maps",
     "plot_oscillation_regions",
     "plot_recast",
