@@ -28,13 +28,13 @@ def plot(
     ] = None,
 ) -> None:
     """Draw the standard distributions of an event, shower or dark-photon file to PNG."""
-    from nuportal import io
-    from nuportal.plotting import plot_dark_photons, plot_events, plot_shower
-
     out = out or events_file.with_suffix(".png")
     if not events_file.is_file():
         fail(f"{events_file}: file does not exist")
     check_plot(out, "--out")
+    from nuportal import io
+    from nuportal.plotting import plot_dark_photons, plot_events, plot_shower
+
     try:
         table = io.read_events(events_file, required=())
         kind = table.attrs["metadata"].get("kind")
