@@ -207,3 +207,56 @@ def _register() -> None:
 
 
 _register()
+
+
+# ----------------------------------------------------------------- reweighting knobs
+def _scale_knob_weight(mode: str, name: str):
+    def weight(events, value: float) -> np.ndarray:
+        from nuportal.interactions.reweight import generated_value
+
+        old = generated_value(events, name)
+        sel = events["mode"].to_numpy() == mode
+        return np.where(sel, value / old if old > 0 else 1.0, 1.0)
+
+    return weight
+
+
+def _ma_res_weight(events, value: float) -> np.ndarray:
+    from nuportal.interactions.reweight import generated_value
+
+    old = generated_value(events, "M_A_RES")
+    w = np.ones(len(events))
+    mode = events["mode"].to_numpy()
+    if old == value or not np.any(mode == "res"):
+        return w
+    nu = events["nu_pdg"].to_numpy()
+    nuc = events["hit_nucleon_pdg"].to_numpy()
+    cc = events["cc"].to_numpy()
+    E, W, Q2 = (events[c].to_numpy() for c in ("E_nu", "W", "Q2"))
+    for key in set(zip(nu[mode == "res"], nuc[mode == "res"], cc[mode == "res"], strict=True)):
+        sel = (mode == "res") & (nu == key[0]) & (nuc == key[1]) & (cc == key[2])
+        args = (E[sel], W[sel], Q2[sel], int(key[0]), int(key[1]), bool(key[2]))
+        d_new = resonant.d2sigma_dw_dq2(*args, M_A=value)
+        d_old = resonant.d2sigma_dw_dq2(*args, M_A=old)
+        w[sel] = np.where(d_old > 0, d_new / np.where(d_old > 0, d_old, 1.0), 1.0)
+    return w
+
+
+def _register_knobs() -> None:
+    from nuportal.interactions.reweight import Knob, register_knob
+
+    register_knob(Knob(
+        "M_A_RES", resonant.M_A_RES_DEFAULT, 0.2 * resonant.M_A_RES_DEFAULT, "GeV",
+        "Axial mass of the N -> Delta form factor C5A (resonant mode); weight = ratio of "
+        "d2sigma/dW dQ^2 at the event's (E, W, Q^2)", _ma_res_weight, lower=0.3, upper=3.0))
+    register_knob(Knob(
+        "nonres_pion_scale", 1.0, 0.5, "1",
+        "Scale of the non-resonant pion (W < 1.7 GeV) cross section; NOvA 2018 tune: 0.41 "
+        "(arXiv:2006.08727)", _scale_knob_weight("nonres_pion", "nonres_pion_scale"),
+        lower=0.0, upper=10.0))
+    register_knob(Knob(
+        "dis_norm", 1.0, 0.05, "1", "Normalization of the DIS (W >= 1.7 GeV) cross section",
+        _scale_knob_weight("dis", "dis_norm"), lower=0.0, upper=10.0))
+
+
+_register_knobs()

@@ -1,0 +1,91 @@
+"""DIS (Bodek-Yang on GRV94 LO): sum rules, published high-energy sigma/E, NC/CC, integrals."""
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from nuportal.constants import SIN2_THETA_W
+from nuportal.interactions import dis
+from nuportal.interactions.grv94 import grv94lo
+
+
+@pytest.mark.parametrize("Q2", [1.0, 10.0])
+def test_grv94_sum_rules(Q2):
+    # valence numbers 2 and 1; momentum sum 1 (the parametrization is good to a few %, GRV94)
+    def n(k):
+        return quad(lambda x: grv94lo(x, Q2)[k] / x, 1e-6, 1, limit=200)[0]
+
+    def mom(k):
+        return quad(lambda x: grv94lo(x, Q2)[k], 1e-6, 1, limit=200)[0]
+
+    assert n("uv") == pytest.approx(2.0, rel=0.01)
+    assert n("dv") == pytest.approx(1.0, rel=0.015)
+    total = mom("uv") + mom("dv") + 2 * sum(mom(k) for k in ("ubar", "dbar", "s", "c")) + mom("g")
+    assert total == pytest.approx(1.0, abs=0.03)
+
+
+def test_inclusive_cc_sigma_over_e_matches_pdg():
+    # PDG review "Neutrino cross-section measurements" (Particle Data Group, R. L. Workman et al.,
+    # PTEP 2022 083C01, sec. 51): sigma/E = 0.677 +- 0.014 (nu_mu) and 0.334 +- 0.008 (nubar_mu)
+    # 1e-38 cm^2/GeV per isoscalar nucleon for E > ~30 GeV. Model: LO GRV94 + Bodek-Yang with
+    # QE, 2p2h and resonances; tolerance 4 % (nu), 6 % (nubar; the LO sea is low).
+    from nuportal.interactions.total import cross_section_table
+
+    E = np.array([40.0])
+    nu = cross_section_table(E, "numu", "C12", processes=("dis_cc",))
+    nub = cross_section_table(E, "numubar", "C12", processes=("dis_cc",))
+    assert nu["cc_inclusive"].iloc[0] / 12 / 40 / 1e-38 == pytest.approx(0.677, rel=0.04)
+    assert nub["cc_inclusive"].iloc[0] / 12 / 40 / 1e-38 == pytest.approx(0.334, rel=0.06)
+
+
+def test_nc_over_cc_llewellyn_smith():
+    # Llewellyn Smith (Nucl. Phys. B 228 (1983) 205) for an isoscalar target, valence-dominated:
+    # R_nu = 1/2 - s^2 + 20/27 s^4 (1 + r), r = sigma_CC(nubar)/sigma_CC(nu); sea breaks it by ~%
+    E = np.array([50.0])
+    cc = sum(dis.sigma_dis(E, 14, n, True) for n in (2212, 2112))
+    cc_bar = sum(dis.sigma_dis(E, -14, n, True) for n in (2212, 2112))
+    nc = sum(dis.sigma_dis(E, 14, n, False) for n in (2212, 2112))
+    s2 = SIN2_THETA_W
+    r = cc_bar / cc
+    expected = 0.5 - s2 + 20.0 / 27.0 * s2**2 * (1 + r)
+    # (the s-quark sea lowers R by a few %; measured R_nu = 0.3072 +- 0.0033, CDHS, Z. Phys. C 45
+    # (1990) 361, with different cuts)
+    assert (nc / cc)[0] == pytest.approx(expected[0], rel=0.06)
+
+
+def test_w_q2_quadrature_equals_x_y_integral():
+    # the (W, ln Q^2) Gauss-Legendre integral vs a midpoint sum in (x, y) with the W cut as a mask
+    E = 10.0
+    M = 0.5 * (0.93827 + 0.93957)
+    n = 700
+    x = (np.arange(n) + 0.5) / n
+    y = (np.arange(n) + 0.5) / n
+    X, Y = np.meshgrid(x, y, indexing="ij")
+    W2 = M * M + 2 * M * E * Y * (1 - X)
+    f = dis.d2sigma_dxdy(E, X, Y, 14, 2212, True) * (W2 > dis.W_CUT**2)
+    # lepton-mass limits: the Q^2 range at fixed W excludes a sliver at tiny y; mask it too
+    Q2 = 2 * M * E * X * Y
+    nu = E * Y
+    El = E - nu
+    pl = np.sqrt(np.clip(El**2 - 0.10566**2, 0, None))
+    cos_t = (2 * E * El - 0.10566**2 - Q2) / (2 * E * np.where(pl > 0, pl, 1))
+    f = f * (np.abs(cos_t) <= 1)
+    grid = f.sum() / n / n
+    assert dis.sigma_dis(np.array([E]), 14, 2212, True)[0] == pytest.approx(grid, rel=0.01)
+
+
+def test_no_double_counting_at_w_cut():
+    # DIS above W_CUT + unscaled non-resonant part below it = DIS over the whole W range
+    E = np.array([2.0, 5.0])
+    lo = 0.93957 + 0.13957 + 1e-4
+    full = dis.sigma_dis(E, 14, 2112, True, w_cut=lo)
+    split = dis.sigma_dis(E, 14, 2112, True) + dis.sigma_nonres(
+        E, 14, 2112, True, scale=1.0 / dis.nonres_scale(14, 2112, True))
+    assert np.allclose(split, full, rtol=0.01)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="E_nu"):
+        dis.sigma_dis(np.array([-1.0]), 14, 2212)
+    with pytest.raises(ValueError, match="nonres_pion_scale"):
+        dis.sigma_nonres(np.array([2.0]), 14, 2212, scale=-1.0)

@@ -1,0 +1,101 @@
+"""Delta(1232) model: Dirac-algebra identities, isospin structure, kinematics, reweighting."""
+
+import numpy as np
+import pytest
+
+from nuportal.interactions import _delta_tensor as dt
+from nuportal.interactions import _inelastic as ki
+from nuportal.interactions import _sampler as S
+from nuportal.interactions import resonant
+
+M = ki.M_NUCLEON
+
+
+def test_vector_current_conserved_and_tensor_hermitian():
+    # CVC: q_mu H_V^{mu nu} = 0 for any vector form factors (the vertex is gauge invariant)
+    W = np.array([1.2, 1.232, 1.5])
+    Q2 = np.array([0.1, 0.5, 1.5])
+    z = np.zeros(3)
+    ffv = dict(C3V=z + 2.13, C4V=z - 1.51, C5V=z + 0.48, C3A=z, C4A=z, C5A=z, C6A=z)
+    H = dt.hadron_tensor(W, Q2, ffv, M)
+    nu = (W * W - M * M + Q2) / (2 * M)
+    q_low = np.stack([nu, z, z, -np.sqrt(nu * nu + Q2)], -1)
+    assert np.abs(np.einsum("nm,nmv->nv", q_low, H)).max() < 1e-10 * np.abs(H).max()
+    Hf = dt.hadron_tensor(W, Q2, resonant.form_factors(Q2), M)
+    assert np.allclose(Hf, np.conj(np.swapaxes(Hf, 1, 2)))
+
+
+def test_rarita_schwinger_projector_constraints():
+    # on shell: p'^beta P_{beta alpha} = 0 and gamma^beta P_{beta alpha} = 0
+    pp = np.array([[1.5, 0.2, -0.1, 0.6]])
+    W = np.sqrt(dt.mdot(pp, pp))
+    P = dt.rs_projector(pp, W)
+    assert np.abs(np.einsum("nb,nbaij->naij", pp, P)).max() < 1e-12
+    assert np.abs(np.einsum("bij,nbajk->naik", dt.GAMMA, P)).max() < 1e-12
+
+
+def test_lepton_tensor_symmetric_part():
+    # Re L_{mu nu} = 8 (k_mu k'_nu + k'_mu k_nu - g_{mu nu} k.k') from the textbook trace
+    k = np.array([[2.0, 0.0, 0.0, 2.0]])
+    kp = np.array([[1.2, 0.3, 0.1, 1.1]])
+    kp[0, 0] = np.sqrt(np.sum(kp[0, 1:] ** 2) + 0.10566**2)
+    L = dt.lepton_tensor(k, kp, 0.10566, False)[0]
+    kl, kpl = k[0] @ dt.METRIC, kp[0] @ dt.METRIC
+    expected = 8 * (np.outer(kl, kpl) + np.outer(kpl, kl) - dt.METRIC * dt.mdot(k, kp)[0])
+    assert np.allclose(L.real, expected)
+
+
+def test_isospin_ratios_of_cross_sections():
+    E = np.array([1.5])
+    pp = resonant.sigma_res(E, 14, 2212)
+    nn = resonant.sigma_res(E, 14, 2112)
+    assert pp[0] / nn[0] == pytest.approx(3.0, rel=1e-9)
+    # antineutrinos are smaller than neutrinos (V-A interference) but approach them at high E
+    assert resonant.sigma_res(E, -14, 2112)[0] < pp[0]
+    hi = np.array([100.0])
+    assert resonant.sigma_res(hi, -14, 2112)[0] / resonant.sigma_res(hi, 14, 2212)[0] > 0.9
+
+
+def test_channels_9_2_1_and_four_momentum():
+    # on an isoscalar nucleus: p pi+ : p pi0 : n pi+ = 9 : 2 : 1 (Delta++ x3, Delta+ -> 2/3, 1/3)
+    rng = np.random.default_rng(7)
+    n = 2400
+    ev, pa = S.sample("res", np.full(n, 1.5), 14, "C12", rng, True)
+    had = pa[pa.pdg.isin([2212, 2112, 211, 111])]
+    key = had.groupby("event")["pdg"].apply(lambda s: tuple(sorted(s)))
+    frac = key.value_counts() / n
+    for chan, p in {(211, 2212): 9 / 12, (111, 2212): 2 / 12, (211, 2112): 1 / 12}.items():
+        sig = np.sqrt(p * (1 - p) / n)  # binomial error
+        assert abs(frac.get(chan, 0.0) - p) < 4 * sig
+    fin = pa[((pa.status == 1) & (pa.pdg != 22)) | (pa.pdg == 111)]
+    tot = fin.groupby("event")[["E", "px", "py", "pz"]].sum().to_numpy()
+    assert np.allclose(tot, [1.5 + M, 0, 0, 1.5], atol=1e-6)
+    mpi = had[had.pdg == 211]
+    pi = mpi[["E", "px", "py", "pz"]].to_numpy()
+    assert np.allclose(pi[:, 0] ** 2 - np.sum(pi[:, 1:] ** 2, 1), ki.M_PI**2, atol=1e-6)
+
+
+def test_reweight_m_a_res_equals_regeneration():
+    from nuportal.interactions.reweight import reweight
+
+    rng = np.random.default_rng(11)
+    n = 1500
+    E = np.full(n, 2.0)
+    ev0, _ = S.sample("res", E, 14, "H1", rng, True)
+    ev1, _ = S.sample("res", E, 14, "H1", rng, True, M_A_RES=1.3)
+    w = reweight(ev0, M_A_RES=1.3)
+    # total: mean weight = sigma(1.3)/sigma(1.05) from the quadrature (MC error of a mean)
+    ratio = resonant.sigma_res(E[:1], 14, 2212, M_A=1.3)[0] / resonant.sigma_res(E[:1], 14, 2212)[0]
+    assert w.mean() == pytest.approx(ratio, abs=4 * w.std() / np.sqrt(n))
+    # shape: the reweighted mean Q^2 equals the regenerated one within both samples' errors
+    q0, q1 = ev0["Q2"].to_numpy(), ev1["Q2"].to_numpy()
+    m0 = np.sum(w * q0) / np.sum(w)
+    err = np.hypot(q1.std() / np.sqrt(n), np.sqrt(np.sum(w**2 * (q0 - m0) ** 2)) / np.sum(w))
+    assert abs(m0 - q1.mean()) < 4 * err
+
+
+def test_bad_parameters():
+    with pytest.raises(ValueError, match="M_A_RES"):
+        resonant.form_factors(0.5, M_A=-1.0)
+    with pytest.raises(ValueError, match="E_nu"):
+        resonant.sigma_res(np.array([1e4]), 14, 2212)
