@@ -60,7 +60,7 @@ def test_channels_9_2_1_and_four_momentum():
     # on an isoscalar nucleus: p pi+ : p pi0 : n pi+ = 9 : 2 : 1 (Delta++ x3, Delta+ -> 2/3, 1/3)
     rng = np.random.default_rng(7)
     n = 2400
-    ev, pa = S.sample("res", np.full(n, 1.5), 14, "C12", rng, True)
+    _, pa = S.sample("res", np.full(n, 1.5), 14, "C12", rng, True)
     had = pa[pa.pdg.isin([2212, 2112, 211, 111])]
     key = had.groupby("event")["pdg"].apply(lambda s: tuple(sorted(s)))
     frac = key.value_counts() / n
