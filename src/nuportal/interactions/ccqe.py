@@ -137,7 +137,20 @@ def _bracket(
 ) -> NDArray[np.float64]:
     """dsigma/dQ^2 [cm^2/GeV^2] of the module docstring at Q^2 and k.P (vectorized)."""
     f = ff.cc_form_factors(Q2, M_A=M_A, axial=axial, vector=vector)
-    f1, f2, fa, fp = f.F1, f.F2, f.FA, f.FP
+    return _bracket_ff(Q2, kP, m, sign, f.F1, f.F2, f.FA, f.FP)
+
+
+def _bracket_ff(
+    Q2: NDArray,
+    kP: NDArray,
+    m: float,
+    sign: float,
+    f1: NDArray,
+    f2: NDArray,
+    fa: NDArray,
+    fp: NDArray,
+) -> NDArray[np.float64]:
+    """:func:`_bracket` with the form factors given."""
     m2, M2 = m * m, M_N * M_N
     tau = Q2 / (4.0 * M2)
     a = (
@@ -608,25 +621,34 @@ def weight_ratio_ma(df: pd.DataFrame, M_A_old: float, M_A_new: float, **params: 
     Uses ``E_nu``, ``Q2``, ``nuc_pz``, ``pF``, ``E_b`` and ``nu_pdg`` (k.P of the bound nucleon).
     """
     w = np.ones(len(df))
-    sel = (df["mode"].to_numpy() == "ccqe") & (df["weight"].to_numpy() > 0)
+    sel = ((df["mode"] == "ccqe").to_numpy()) & (df["weight"].to_numpy() > 0)
     if not sel.any():
         return w
-    sub = df.loc[sel]
-    e = sub["E_nu"].to_numpy()
-    q2 = sub["Q2"].to_numpy()
-    pdg = sub["nu_pdg"].to_numpy()
+
+    def col(name: str) -> NDArray:
+        return df[name].to_numpy()[sel]
+
+    e, q2, pdg = col("E_nu"), col("Q2"), col("nu_pdg")
     mi = np.where(pdg > 0, M_NEUTRON, M_PROTON)
-    p0 = np.sqrt(mi * mi + sub["pF"].to_numpy() ** 2) - sub["E_b"].to_numpy()
-    kP = e * (p0 - sub["nuc_pz"].to_numpy())
+    p0 = np.sqrt(mi * mi + col("pF") ** 2) - col("E_b")
+    kP = e * (p0 - col("nuc_pz"))
     axial = str(params.get("axial", "dipole"))
     vector = str(params.get("vector", "bbba05"))
-    r = np.ones(len(sub))
+    # the vector form factors do not depend on M_A: evaluate them once
+    f = ff.cc_form_factors(q2, M_A=M_A_old, axial=axial, vector=vector)
+    if axial == "dipole":
+        fa_new = ff.axial_dipole(q2, M_A_new)
+        fp_new = ff.pseudoscalar(q2, fa_new)
+    else:  # the z expansion does not depend on M_A
+        fa_new, fp_new = f.FA, f.FP
+    r = np.ones(q2.size)
     for code in np.unique(pdg):
         mk = pdg == code
         m = lepton_mass(int(code))
         sign = 1.0 if code > 0 else -1.0
-        new = _bracket(q2[mk], kP[mk], m, sign, M_A_new, axial, vector)
-        old = _bracket(q2[mk], kP[mk], m, sign, M_A_old, axial, vector)
+        args = (q2[mk], kP[mk], m, sign, f.F1[mk], f.F2[mk])
+        new = _bracket_ff(*args, fa_new[mk], fp_new[mk])
+        old = _bracket_ff(*args, f.FA[mk], f.FP[mk])
         r[mk] = np.where(old > 0, new / np.where(old > 0, old, 1.0), 1.0)
     w[sel] = r
     return w
@@ -646,7 +668,7 @@ def _knob_rpa(df: pd.DataFrame, value: float) -> NDArray:
     par = _gen_params(df)
     old = float(par.get("rpa_strength", 0.0))
     w = np.ones(len(df))
-    sel = df["mode"].to_numpy() == "ccqe"
+    sel = (df["mode"] == "ccqe").to_numpy()
     q2 = df["Q2"].to_numpy()[sel]
     den = rpa_ratio(q2, old)
     w[sel] = np.where(den > 0, rpa_ratio(q2, value) / np.where(den > 0, den, 1.0), 1.0)
@@ -659,7 +681,7 @@ def _sigma_ratio_knob(name: str):
         base = {k: v for k, v in par.items() if k in PARAMETERS}
         new = {**base, name: float(value)}
         w = np.ones(len(df))
-        sel = (df["mode"].to_numpy() == "ccqe") & (df["target"].to_numpy() != "H1")
+        sel = ((df["mode"] == "ccqe").to_numpy()) & ((df["target"] != "H1").to_numpy())
         if not sel.any():
             return w
         sub = df.loc[sel, ["E_nu", "nu_pdg", "target"]]
