@@ -133,7 +133,7 @@ def oscillation_fit(
 
 @app.command("predict")
 def oscillation_predict(
-    dm2: Annotated[float, typer.Option(help="Delta m^2_41 (eV^2), > 0.")],
+    dm2: Annotated[float, typer.Option(help="Delta m^2_41 (eV^2), in (0, 1e6].")],
     sin2_2theta: Annotated[
         float, typer.Option(help="Effective amplitude sin^2 2theta of the channel, in [0, 1].")
     ],
@@ -146,7 +146,8 @@ def oscillation_predict(
     ] = None,
 ) -> None:
     """Oscillated / unoscillated spectrum at a detector for one 3+1 point."""
-    check_number("--dm2", dm2, low=0.0, low_open=True, unit="eV^2")
+    # above ~1e3 eV^2 the oscillation is averaged at every detector; 1e6 keeps phases finite
+    check_number("--dm2", dm2, low=0.0, high=1e6, low_open=True, unit="eV^2")
     check_number("--sin2-2theta", sin2_2theta, low=0.0, high=1.0)
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
