@@ -426,7 +426,7 @@ def read_nuhepmc(
     if n_records == 0:
         raise _fail(path, "no events in the file")
     run_info = None
-    scal: dict[str, list] = {k: [] for k in ("nu", "E", "k3", "tgt", "hit", "w", "pid", "pos")}
+    scal: dict[str, Any] = {"w": [], "pid": [], "pos": [], "cv": 0}
     extra_cols: dict[str, list] = {}
     p_pdg, p_status, p_mom = [], [], []
     meta: dict[str, Any] = {}
@@ -438,31 +438,51 @@ def read_nuhepmc(
                 run_info = event.run_info
                 meta = _run_metadata(path, run_info)
                 extra_cols = {name: [] for name, _ in meta["_columns"]}
-            _read_event(path, i, event, meta, scal, extra_cols, p_pdg, p_status, p_mom)
-    n = len(scal["nu"])
+                names = list(run_info.weight_names) if run_info is not None else []
+                scal["cv"] = names.index("CV") if "CV" in names else 0
+            _read_event(path, i, event, scal, extra_cols, p_pdg, p_status, p_mom)
+    n = len(scal["pid"])
     expected = n_records if max_events is None else min(n_records, max_events)
     if n != expected:
         raise _fail(path, f"malformed event record after event {n - 1} ({n} of {expected} read)")
+    counts = np.array([len(a) for a in p_pdg], dtype=np.int64)
+    event = np.repeat(np.arange(n), counts)
+    pdg = np.concatenate(p_pdg).astype(np.int64)
+    status = np.concatenate(p_status).astype(np.int64)
+    mom = np.concatenate(p_mom).astype(float)
+    a = np.abs(pdg)
+    is_nu = (a == 12) | (a == 14) | (a == 16)
+    beam = _first_per_event(
+        path, event, (status == 4) & is_nu, n, "incoming neutrino (status 4)", True
+    )
+    in_tgt = np.zeros(len(status), dtype=bool)
+    for st in meta["_target_status"]:
+        in_tgt |= status == st
+    tgt = _first_per_event(path, event, in_tgt, n, "target")
+    in_struck = np.zeros(len(status), dtype=bool)
+    for st in meta["_struck_status"]:
+        in_struck |= status == st
+    struck = _first_per_event(path, event, in_struck, n, "struck nucleon")
     ids = np.array(scal["pid"], dtype=np.int64)
-    nu = np.array(scal["nu"], dtype=np.int64)
+    nu = pdg[beam]
     mode = _mode_of(ids, meta.get("process_names", {}), mode_map, path)
     cc = (ids % 100) < 50
-    hit = np.array(scal["hit"], dtype=np.int64)
+    hit = np.where(struck >= 0, pdg[struck], 0)
     guess = np.where(nu > 0, 2112, 2212)
     hit = np.where((hit == 0) & (mode == "ccqe"), guess, hit)
     ev = {
         "nu_pdg": nu,
-        "E_nu": np.array(scal["E"], dtype=float),
-        "k3": np.array(scal["k3"], dtype=float).reshape(n, 3),
-        "target_pdg": np.array(scal["tgt"], dtype=np.int64),
+        "E_nu": mom[beam, 0],
+        "k3": mom[beam, 1:],
+        "target_pdg": np.where(tgt >= 0, pdg[tgt], 0),
         "hit_nucleon_pdg": hit,
         "mode": mode,
         "cc": cc,
         "weight": np.array(scal["w"], dtype=float),
         "vtx": np.array(scal["pos"], dtype=float).reshape(n, 3),
     }
-    counts = np.array([len(a) for a in p_pdg], dtype=np.int64)
-    event = np.repeat(np.arange(n), counts)
+    final = status == 1
+    event, pdg, status, mom = event[final], pdg[final], status[final], mom[final]
     kinds = dict(meta.pop("_columns", []))
     for key in ("_target_status", "_struck_status"):
         meta.pop(key, None)
@@ -480,65 +500,48 @@ def read_nuhepmc(
     if "hit_nucleon_pdg" in extra:
         ev["hit_nucleon_pdg"] = extra.pop("hit_nucleon_pdg")
     extra = {k: v for k, v in extra.items() if k not in EVENT_COLUMNS}
-    return _build(
-        path,
-        ev,
-        event,
-        np.concatenate(p_pdg) if n else np.zeros(0, dtype=np.int64),
-        np.concatenate(p_status) if n else np.zeros(0, dtype=np.int64),
-        np.concatenate(p_mom) if n else np.zeros((0, 4)),
-        meta,
-        kinematics,
-        extra,
-    )
+    return _build(path, ev, event, pdg, status, mom, meta, kinematics, extra)
 
 
-def _read_event(path, i, event, meta, scal, extra_cols, p_pdg, p_status, p_mom) -> None:
+def _read_event(path, i, event, scal, extra_cols, p_pdg, p_status, p_mom) -> None:
     """Append one pyhepmc event's content to the accumulators (units converted)."""
     import pyhepmc
 
     e_unit = 1e-3 if event.momentum_unit == pyhepmc.Units.MEV else 1.0
     l_unit = 1e-3 if event.length_unit == pyhepmc.Units.MM else 1e-2
     arr = event.numpy.particles
-    pdg = np.asarray(arr.pid, dtype=np.int64)
-    status = np.asarray(arr.status, dtype=np.int64)
-    mom = np.column_stack([arr.e, arr.px, arr.py, arr.pz]).astype(float) * e_unit
-    beam = np.flatnonzero((status == 4) & np.isin(np.abs(pdg), _NEUTRINOS))
-    if beam.size == 0:
-        raise _fail(path, f"event {i} has no incoming neutrino (status 4)")
-    b = beam[0]
-    tgt = np.flatnonzero(np.isin(status, meta["_target_status"]))
-    struck = np.flatnonzero(np.isin(status, meta["_struck_status"]))
     attrs = event.attributes
     pid = _attribute(attrs, ("signal_process_id", "ProcID", "ProcId"), "int", None)
     if pid is None:
         raise _fail(path, f"event {i} has no process ID ('signal_process_id' or 'ProcID')")
-    weights = list(event.weights)
-    if not weights:
+    weights = event.weights
+    if len(weights) == 0:
         raise _fail(path, f"event {i} has no weight (NuHepMC G.R.7 needs the 'CV' weight)")
-    names = list(event.weight_names) if event.run_info is not None else []
-    w = weights[names.index("CV")] if "CV" in names else weights[0]
     pos = _attribute(attrs, ("lab_pos", "LabPos"), "floats", None)
     if pos is None or len(pos) < 3:
         vert = event.numpy.vertices
         primary = np.flatnonzero(np.asarray(vert.status) == 1)
         k = primary[0] if primary.size else 0
         pos = [vert.x[k], vert.y[k], vert.z[k]] if len(vert.x) else [0.0, 0.0, 0.0]
-    scal["nu"].append(int(pdg[b]))
-    scal["E"].append(float(mom[b, 0]))
-    scal["k3"].append(mom[b, 1:])
-    scal["tgt"].append(int(pdg[tgt[0]]) if tgt.size else 0)
-    scal["hit"].append(int(pdg[struck[0]]) if struck.size else 0)
-    scal["w"].append(float(w))
-    scal["pid"].append(int(pid))
-    scal["pos"].append(np.asarray(pos[:3], dtype=float) * l_unit)
+    scal["w"].append(weights[scal["cv"]] if scal["cv"] < len(weights) else weights[0])
+    scal["pid"].append(pid)
+    scal["pos"].append([pos[0] * l_unit, pos[1] * l_unit, pos[2] * l_unit])
     for name, values in extra_cols.items():
-        v = _attribute(attrs, (f"nuportal.col.{name}",), "str", "nan")
-        values.append(float(v))
-    final = status == 1
-    p_pdg.append(pdg[final])
-    p_status.append(status[final])
-    p_mom.append(mom[final])
+        values.append(float(_attribute(attrs, (f"nuportal.col.{name}",), "str", "nan")))
+    p_pdg.append(arr.pid)
+    p_status.append(arr.status)
+    p_mom.append(np.column_stack([arr.e, arr.px, arr.py, arr.pz]) * e_unit)
+
+
+def _first_per_event(path, event, mask, n, what, required=False) -> np.ndarray:
+    """Row of the first particle with ``mask`` in every event (-1 where none)."""
+    rows = np.flatnonzero(mask)
+    out = np.full(n, -1, dtype=np.int64)
+    evs, first = np.unique(event[rows], return_index=True)
+    out[evs] = rows[first]
+    if required and np.any(out < 0):
+        raise _fail(path, f"event {int(np.flatnonzero(out < 0)[0])} has no {what}")
+    return out
 
 
 # ----------------------------------------------------------------------------- GENIE gst
