@@ -1,14 +1,15 @@
 """The generate job: model + source + detector -> weighted, reconstructed events.
 
-source (kaons decaying at rest) -> production (K+ -> mu+ N or K+ -> pi+ S: momentum, helicity,
-branching ratio) -> propagation (exact decay probability in the volume) -> detection (rest-frame
-decay sampled from its matrix element, boosted) -> response (smearing, thresholds, selection).
+source (kaons decaying at rest, or pi+/K+ from protons on a target decaying in flight) ->
+production (K+ -> mu+ N, pi+ -> mu+ N or K+ -> pi+ S: momentum, helicity, branching ratio) ->
+propagation (exact decay probability in the volume) -> detection (rest-frame decay sampled from
+its matrix element, boosted) -> response (smearing, thresholds, selection).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,7 @@ from nuportal.models import meson_decays
 from nuportal.models.hnl import HeavyNeutralLepton
 from nuportal.models.scalar import HiggsPortalScalar, br_kaon_to_pion_scalar
 from nuportal.sources import MonochromaticPointSource
+from nuportal.sources.target.beams import BeamTarget
 from nuportal.streaming import DEFAULT_CHUNK_SIZE, check_memory, chunk_sizes, concat_chunks
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "iter_generate",
     "kdar_production",
     "kdar_source_position",
+    "target_production",
     "write_generated",
 ]
 
@@ -45,7 +48,11 @@ WEIGHT_NORMALIZATION = (
     "detector's active volume per K+ decaying at rest in the source (sum over events); multiply "
     "by the number of kaons decaying at rest to get events"
 )
-
+#: Weight normalization of ``source="target"``.
+WEIGHT_NORMALIZATION_TARGET = (
+    "weight = expected number of decays of the new particle into the sampled channel inside the "
+    "detector's active volume per proton on target (sum over events); multiply by the POT"
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,116 @@ def kdar_source_position(detector) -> np.ndarray:
     return detector.source(key).position
 
 
+def target_production(
+    model: Literal["hnl", "scalar"],
+    mass: float,
+    coupling: float,
+    mixing: str,
+    detector: Detector,
+    beam: str | BeamTarget | None = None,
+    parent: str = "K+",
+    decay_region: float | None = None,
+) -> tuple[KDARProduction, Callable, dict]:
+    """Production stage of ``source="target"``: mesons from a target decaying in flight.
+
+    Parameters
+    ----------
+    model, mass, coupling, mixing
+        As in :func:`generate` (mass [GeV]).
+    detector : Detector
+        The target sits at the detector's source of the same name as the beam (else its default
+        source), with the proton beam along the detector frame's +z axis.
+    beam : str or BeamTarget, optional
+        Default: the first of the detector's sources that is a catalog beam.
+    parent : {"K+", "pi+"}
+        Decaying meson; the scalar is produced in K+ -> pi+ S only.
+    decay_region : float, optional
+        Length [m] where the mesons may decay (default: the beamline's decay pipe).
+
+    Returns
+    -------
+    production, make_beam, metadata
+        The branching ratio and rest-frame momentum of X (helicity 0: the spin of X is not
+        tracked through the boost), a function ``(k, rng) -> ParentBeam`` of k X aimed through
+        the active volume with weights per POT (before the branching ratio), and metadata.
+    """
+    from nuportal.sources.target import get_beam, list_beams, sample_mesons
+    from nuportal.sources.target.decay_in_flight import DECAY_REGION, daughters_through_volume
+
+    if parent not in ("K+", "pi+"):
+        raise ValueError(f"parent must be 'K+' or 'pi+', got {parent!r}")
+    if beam is None:
+        names = [s for s in detector.sources if s in list_beams()]
+        if not names:
+            raise ValueError(
+                f"detector {detector.name!r} has no catalog beam source; give beam= "
+                f"(one of {list_beams()} or a BeamTarget)"
+            )
+        beam = names[0]
+    target = get_beam(beam)
+    if decay_region is None:
+        if target.name not in DECAY_REGION:
+            raise ValueError(f"decay_region (m) is needed for the beam {target.name!r}")
+        decay_region = DECAY_REGION[target.name]
+    if not (math.isfinite(decay_region) and decay_region > 0):
+        raise ValueError(f"decay_region must be finite and > 0 m, got {decay_region!r}")
+    m_parent = constants.mass(parent)
+    if model == "hnl":
+        partner = constants.LEPTON_MASS[mixing]
+        channel = f"{parent} -> {mixing}+ N"
+        branching = (
+            float(meson_decays.br_meson_to_lepton_hnl(parent, mixing, mass, coupling))
+            if mass < m_parent - partner
+            else 0.0
+        )
+    elif model == "scalar":
+        if parent != "K+":
+            raise ValueError("the scalar is produced in K+ -> pi+ S: parent must be 'K+'")
+        partner = constants.M_PI_CHARGED
+        channel = "K+ -> pi+ S"
+        branching = (
+            float(br_kaon_to_pion_scalar(mass, coupling)) if mass < m_parent - partner else 0.0
+        )
+    else:
+        raise ValueError(f"model must be 'hnl' or 'scalar', got {model!r}")
+    if not 0.0 < mass < m_parent - partner:
+        raise ValueError(
+            f"mass = {mass} GeV is outside the range of {channel}: 0 < m < "
+            f"{m_parent - partner:.4f} GeV"
+        )
+    ctau = constants.lifetime(parent) * constants.SPEED_OF_LIGHT
+    origin = (
+        detector.sources[target.name].position
+        if target.name in detector.sources
+        else (detector.source(None).position)
+    )
+    volume = detector.active_volume
+
+    def make_beam(k: int, rng: np.random.Generator):
+        mesons = sample_mesons(target, parent, n=k, seed=rng)
+        return daughters_through_volume(
+            mesons.momenta, mesons.positions + origin, mesons.weights, m_parent, ctau, mass,
+            partner, volume, float(decay_region), rng,
+        )  # fmt: skip
+
+    prod = KDARProduction(
+        mass=mass,
+        momentum=float(two_body_momentum(m_parent, mass, partner)),
+        polarization=0.0,
+        branching_ratio=branching,
+    )
+    meta = {
+        "source": f"{parent} from {target.proton_energy:g} GeV protons on {target.material} "
+        f"({target.name}) decaying in flight within {decay_region:g} m; no horn focusing",
+        "source_position_m": np.asarray(origin, float).tolist(),
+        "beam": target.name,
+        "parent": parent,
+        "decay_region_m": float(decay_region),
+        "weight_normalization": WEIGHT_NORMALIZATION_TARGET,
+    }
+    return prod, make_beam, meta
+
+
 def generate(
     model: Literal["hnl", "scalar"] = "hnl",
     mass: float = 0.15,
@@ -147,8 +264,12 @@ def generate(
     seed: int | Sequence[int] | None = 1,
     response: DetectorResponse | None = None,
     progress: bool = False,
+    *,
+    beam: str | BeamTarget | None = None,
+    parent: Literal["K+", "pi+"] = "K+",
+    decay_region: float | None = None,
 ) -> pd.DataFrame:
-    """Weighted events of a new particle from kaons decaying at rest, decaying in a detector.
+    """Weighted events of a new particle from meson decays, decaying in a detector.
 
     Parameters
     ----------
@@ -169,8 +290,13 @@ def generate(
         Catalog name (:func:`nuportal.detectors.list_detectors`) or a
         :class:`~nuportal.detectors.Detector` (e.g. ``get_detector("microboone",
         absorber_distance=102)``).
-    source : {"kdar"}
-        Kaons decaying at rest at the detector's KDAR site (:func:`kdar_source_position`).
+    source : {"kdar", "target"}
+        ``"kdar"``: kaons decaying at rest at the detector's KDAR site
+        (:func:`kdar_source_position`). ``"target"``: ``parent`` mesons from protons on the
+        ``beam``'s target (:mod:`nuportal.sources.target`) decaying in flight within
+        ``decay_region`` of their production point (:func:`target_production`); weights per POT.
+        Horn focusing is NOT simulated: exact for a beam dump or an unmagnetized decay volume, an
+        underestimate of on-axis fluxes in a horn-focused beam (docs/target.md).
     method : {"vegas", "numpy"}
         Rest-frame sampler of the three-body decay.
     seed : int or sequence of int
@@ -180,6 +306,14 @@ def generate(
         Detector response (default: :class:`DetectorResponse()`, the reference recast's).
     progress : bool
         Show a progress bar.
+    beam : str or BeamTarget, optional
+        ``source="target"``: catalog beam ("lbnf", "numi", "bnb") or a
+        :class:`~nuportal.sources.target.BeamTarget` (default: the detector's beam source).
+    parent : {"K+", "pi+"}
+        ``source="target"``: the decaying meson (K+ -> l+ N, pi+ -> l+ N, K+ -> pi+ S).
+    decay_region : float, optional
+        ``source="target"``: length [m] along the meson's flight where it may decay (default:
+        the beamline's decay pipe, :data:`nuportal.sources.target.decay_in_flight.DECAY_REGION`).
 
     Returns
     -------
@@ -191,7 +325,8 @@ def generate(
     return concat_chunks(
         iter_generate(
             model, mass, coupling, mixing, majorana, n_events, detector, source, method, seed,
-            response, progress, chunk_size=_CHUNK, _check_memory=True,
+            response, progress, chunk_size=_CHUNK, _check_memory=True, beam=beam, parent=parent,
+            decay_region=decay_region,
         ),
         int(n_events),
     )  # fmt: skip
@@ -221,6 +356,9 @@ def iter_generate(
     *,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     _check_memory: bool = False,
+    beam: str | BeamTarget | None = None,
+    parent: Literal["K+", "pi+"] = "K+",
+    decay_region: float | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The events of :func:`generate` in chunks of ``chunk_size`` (memory of one chunk).
 
@@ -235,8 +373,8 @@ def iter_generate(
     pandas.DataFrame
         ``chunk_size`` events (the last chunk: the remainder).
     """
-    if source != "kdar":
-        raise ValueError(f"unknown source {source!r}; available sources: ['kdar']")
+    if source not in ("kdar", "target"):
+        raise ValueError(f"unknown source {source!r}; available sources: ['kdar', 'target']")
     if int(n_events) <= 0:
         raise ValueError(f"n_events must be a positive integer, got {n_events!r}")
     if method not in ("vegas", "numpy"):
@@ -256,7 +394,21 @@ def iter_generate(
     response = response or DetectorResponse()
     rng = np.random.default_rng(seed)
 
-    prod = kdar_production(model, float(mass), coupling, mixing)
+    if source == "target":
+        prod, make_beam, source_meta = target_production(
+            model, float(mass), coupling, mixing, det, beam, parent, decay_region
+        )
+    else:
+        prod = kdar_production(model, float(mass), coupling, mixing)
+        point = MonochromaticPointSource(
+            kdar_source_position(det), prod.mass, prod.momentum, prod.polarization
+        )
+        make_beam = lambda k, r: point.sample_through(det.active_volume, k, r)  # noqa: E731
+        source_meta = {
+            "source": "kaons decaying at rest",
+            "source_position_m": kdar_source_position(det).tolist(),
+            "weight_normalization": WEIGHT_NORMALIZATION,
+        }
     if model == "hnl":
         if mass <= 2 * constants.M_ELECTRON:
             raise ValueError(
@@ -284,20 +436,18 @@ def iter_generate(
 
     return _generate_chunks(
         model, mass, coupling, mixing, majorana, n_events, det, method, seed, response,
-        progress, rng, prod, total_width, br, sample, sizes,
+        progress, rng, prod, total_width, br, sample, sizes, make_beam, source_meta,
     )  # fmt: skip
 
 
 def _generate_chunks(model, mass, coupling, mixing, majorana, n_events, det, method, seed,
-                     response, progress, rng, prod, total_width, br, sample, sizes):  # fmt: skip
-    point = MonochromaticPointSource(
-        kdar_source_position(det), prod.mass, prod.momentum, prod.polarization
-    )
+                     response, progress, rng, prod, total_width, br, sample, sizes, make_beam,
+                     source_meta):  # fmt: skip
     metadata = _metadata(model, mass, coupling, mixing, majorana, det, seed, method, prod, br,
-                         total_width, response)  # fmt: skip
+                         total_width, response, source_meta)  # fmt: skip
     bar = tqdm(total=n_events, unit="ev", disable=not progress, desc=f"{model} m={mass:g} GeV")
     for k in sizes:
-        beam = point.sample_through(det.active_volume, k, rng)
+        beam = make_beam(k, rng)
         rest = sample(k, rng)
         chunk = decays_in_volume(beam, rest, det.active_volume, total_width, br, rng)
         # chunk weights are normalized to the chunk: rescale to the whole sample
@@ -312,7 +462,7 @@ def _generate_chunks(model, mass, coupling, mixing, majorana, n_events, det, met
 
 
 def _metadata(model, mass, coupling, mixing, majorana, det, seed, method, prod, br, total_width,
-              response) -> dict:  # fmt: skip
+              response, source_meta) -> dict:  # fmt: skip
     return {
         "generator": f"nuportal {nuportal.__version__}",
         "seed": seed if seed is None or isinstance(seed, int) else list(seed),
@@ -322,8 +472,7 @@ def _metadata(model, mass, coupling, mixing, majorana, det, seed, method, prod, 
         "mixing": mixing if model == "hnl" else None,
         "majorana": majorana if model == "hnl" else None,
         "detector": det.name,
-        "source": "kaons decaying at rest",
-        "source_position_m": kdar_source_position(det).tolist(),
+        **{k: v for k, v in source_meta.items() if k != "weight_normalization"},
         "method": method if model == "hnl" else "two-body isotropic",
         "production_branching_ratio": prod.branching_ratio,
         "decay_branching_ratio": br,
@@ -331,7 +480,7 @@ def _metadata(model, mass, coupling, mixing, majorana, det, seed, method, prod, 
         "momentum_GeV": prod.momentum,
         "polarization": prod.polarization,
         "response": asdict(response),
-        "weight_normalization": WEIGHT_NORMALIZATION,
+        "weight_normalization": source_meta["weight_normalization"],
     }
 
 
