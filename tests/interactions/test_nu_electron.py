@@ -139,3 +139,11 @@ def test_sampler_seeded_and_weights():
 def test_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         ne.total_cross_section(**kwargs)
+
+
+def test_radiative_couplings_match_pdg_effective_nu_mu_e_couplings():
+    # PDG 2024 review "Electroweak model and constraints on new physics", SM values of the
+    # effective nu_mu e couplings: g_V = -0.0397, g_A = -0.5064 (g_V = g_L + g_R, g_A = g_L - g_R)
+    gl, gr = ne.couplings(14, 1e-6, radiative=True)
+    assert float(gl + gr) == pytest.approx(-0.0397, abs=1e-3)
+    assert float(gl - gr) == pytest.approx(-0.5064, abs=1e-3)
