@@ -128,17 +128,23 @@ def test_importance_sampling_is_unbiased():
     rng = np.random.default_rng(3)
     n = 500
     photons = PrimaryList.build("gamma", rng.uniform(0.1, 20.0, n), weight=rng.uniform(0.0, 2.0, n))
-    draws = _importance_sample(photons, 20_000, np.random.default_rng(4))
-    # E x weight is constant by construction: the sum of weight x E is exact
+    for share in (0.0, 0.5, 1.0):
+        draws = _importance_sample(photons, 20_000, np.random.default_rng(4), share)
+        # estimates of sum w and sum w E (relative errors ~ 0.5 %): within 4 sigma
+        for f in (np.ones_like, lambda e: e):
+            exact = np.sum(photons.weight * f(photons.energy))
+            per = draws.weight * f(draws.energy) * len(draws)
+            err = per.std() / math.sqrt(len(draws))
+            assert abs(per.mean() - exact) < 4 * err + 1e-12 * exact
+        # the plain half bounds the weights: w / (n p) <= sum w / ((1 - a) n)
+        if share < 1.0:
+            bound = photons.weight.sum() / ((1.0 - share) * len(draws))
+            assert draws.weight.max() <= bound * (1 + 1e-12)
+    # pure energy weighting makes weight x E constant: sum w E exact
+    draws = _importance_sample(photons, 1000, np.random.default_rng(5), 1.0)
     assert np.sum(draws.weight * draws.energy) == pytest.approx(
         np.sum(photons.weight * photons.energy), rel=1e-12
     )
-    # sum of weights estimates sum w (statistical: relative error ~ 0.6 % here, 4 sigma)
-    exact = photons.weight.sum()
-    est = draws.weight.sum()
-    per = draws.weight * len(draws)
-    err = per.std() / math.sqrt(len(draws))
-    assert abs(est - exact) < 4 * err
 
 
 def test_default_cut_keeps_every_contributing_particle():

@@ -13,10 +13,11 @@ How it is computed
    isotropically into gamma gamma; each photon carries weight x Br(P -> gamma gamma).
 2. Photons that cannot make an A' of mass M (E_gamma < M + m_e: no lepton of the shower then
    exceeds M) or lie below the photon cut are dropped (exactly zero contribution).
-3. ``n_showers`` photons are drawn with probability proportional to weight x energy (the
-   yield of a shower grows about linearly with its energy), each shower carrying
-   weight = (sum_j w_j E_j) / (n_showers E_i): an unbiased importance-sampled estimate of
-   sum_i w_i N_A'(photon i).
+3. ``n_showers`` photons are drawn from the defensive mixture
+   p_i = (w_i / sum w + w_i E_i / sum w E) / 2 (the brem and Compton yields of a shower grow
+   about linearly with its energy; the plain half bounds the weights, which the resonant and
+   e+ e- -> gamma A' yields need), each shower carrying weight w_i / (n_showers p_i): an
+   unbiased estimate of sum_i w_i N_A'(photon i).
 4. The showers run in the real target (cylinder of the beam's material, density, length and
    radius), starting at the meson production points along the photon directions, so the
    production points of the A' are in target coordinates directly, and the narrow target
@@ -160,14 +161,27 @@ def cascade_photons(
 
 
 def _importance_sample(
-    photons: PrimaryList, n_showers: int, rng: np.random.Generator
+    photons: PrimaryList,
+    n_showers: int,
+    rng: np.random.Generator,
+    energy_share: float = 0.5,
 ) -> PrimaryList:
-    """``n_showers`` photons drawn with probability ~ weight x energy, reweighted (unbiased)."""
-    score = photons.weight * photons.energy
-    total = float(score.sum())
-    rows = rng.choice(len(photons), size=n_showers, p=score / total)
+    """``n_showers`` photons drawn from a defensive mixture, reweighted (unbiased).
+
+    p_i = (1 - a) w_i / sum w + a w_i E_i / sum w E (a = ``energy_share``): the energy-weighted
+    part puts the showers where the bremsstrahlung and Compton yields are (they grow about
+    linearly with E), the plain part bounds every shower weight w_i / (n p_i) by
+    sum w / ((1 - a) n), so that the processes that do not grow with E (resonant and
+    e+ e- -> gamma A', fed by positrons near E_R) get no heavy tail from rare soft photons.
+    """
+    if not 0.0 <= energy_share <= 1.0:
+        raise ValueError(f"energy_share must be in [0, 1], got {energy_share!r}")
+    plain = photons.weight / photons.weight.sum()
+    scored = photons.weight * photons.energy
+    prob = (1.0 - energy_share) * plain + energy_share * scored / scored.sum()
+    rows = rng.choice(len(photons), size=n_showers, p=prob)
     chosen = photons.take(rows)
-    weight = total / (n_showers * chosen.energy)
+    weight = chosen.weight / (n_showers * prob[rows])
     return dataclasses.replace(chosen, weight=weight)
 
 
