@@ -145,3 +145,18 @@ def test_species_and_bad_input():
     for bad in (0, -5, 2.5, True):
         with pytest.raises(ValueError, match="positive integer"):
             sample_mesons("lbnf", "pi0", n=bad)
+
+
+def test_tertiary_estimate_limits():
+    from nuportal.sources.target import tertiary_yield_estimate
+
+    # at p_B = 50 GeV every re-interaction is below the BMPT range: the range is [0, P_2]
+    beam50 = BeamTarget("c50", 50.0, "graphite", 1.0, 0.01, density=1.78)
+    est = tertiary_yield_estimate(beam50, "pi0", n_x=2)
+    assert est["low"] == 0.0
+    assert est["high"] == pytest.approx(est["leading_baryon"], rel=1e-12)
+    # at 120 GeV: part of the re-interactions is in range, multiplicities fall with energy
+    est = tertiary_yield_estimate("numi", "pi0", n_x=3)
+    assert 0.0 < est["low"] < est["high"] < est["leading_baryon"]
+    with pytest.raises(ValueError, match="BMPT"):
+        tertiary_yield_estimate("bnb", "pi0")

@@ -18,6 +18,7 @@ from nuportal.sources.target.mesons import (
     sample_mesons,
     secondary_interaction_bounds,
 )
+from nuportal.sources.target.secondaries import tertiary_yield_estimate
 
 __all__ = [
     "BEAMS",
@@ -32,4 +33,5 @@ __all__ = [
     "production_cross_section",
     "sample_mesons",
     "secondary_interaction_bounds",
+    "tertiary_yield_estimate",
 ]
