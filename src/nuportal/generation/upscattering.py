@@ -453,13 +453,12 @@ def iter_upscattering(
     seeds = np.random.SeedSequence(seed)
     plans = []
     exp_channels = list(channels(exp))
-    # one step per channel to adapt and one to generate: a bar with a total on a terminal
-    bar = tqdm(total=2 * len(exp_channels), unit="step", desc="upscattering", disable=not progress)
+    # a bar with a total on a terminal: one step per channel adapted, then one per chunk
+    bar = tqdm(total=len(exp_channels), unit="step", desc="upscattering", disable=not progress)
     for index, channel in enumerate(exp_channels):
         lo, hi = _energy_range(produced, exp, channel, e_min_factor)
         bar.update(1)
         if not hi > lo:
-            bar.update(1)
             continue
         parts, target = _channel_integrand(produced, exp, channel, flavour, lo, hi, nc_convention)
         adapted = adapt_map(
@@ -480,6 +479,8 @@ def iter_upscattering(
                      "write them in chunks with nuportal.generation.upscattering."
                      "write_upscattering (the command line does)")  # fmt: skip
     n_chunks = max(1, -(-int(shares.sum()) // int(chunk_size)))
+    bar.total += n_chunks
+    bar.refresh()
     rng = np.random.default_rng(seeds.spawn(1)[0])
     metadata = {
         "generator": "nuportal.generation.upscattering",
@@ -522,6 +523,9 @@ def iter_upscattering(
                                       antineutrino=anti))  # fmt: skip
             events = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
             events.attrs["metadata"] = metadata
+            bar.update(1)
+            if j == n_chunks - 1:
+                bar.close()
             yield events
 
     return chunks()
