@@ -24,20 +24,6 @@ def test_grv94_sum_rules(Q2):
     assert total == pytest.approx(1.0, abs=0.03)
 
 
-def test_inclusive_cc_sigma_over_e_matches_pdg():
-    # PDG review "Neutrino cross-section measurements" (Particle Data Group, R. L. Workman et al.,
-    # PTEP 2022 083C01, sec. 51): sigma/E = 0.677 +- 0.014 (nu_mu) and 0.334 +- 0.008 (nubar_mu)
-    # 1e-38 cm^2/GeV per isoscalar nucleon for E > ~30 GeV. Model: LO GRV94 + Bodek-Yang with
-    # QE, 2p2h and resonances; tolerance 4 % (nu), 6 % (nubar; the LO sea is low).
-    from nuportal.interactions.total import cross_section_table
-
-    E = np.array([40.0])
-    nu = cross_section_table(E, "numu", "C12", processes=("dis_cc",))
-    nub = cross_section_table(E, "numubar", "C12", processes=("dis_cc",))
-    assert nu["cc_inclusive"].iloc[0] / 12 / 40 / 1e-38 == pytest.approx(0.677, rel=0.04)
-    assert nub["cc_inclusive"].iloc[0] / 12 / 40 / 1e-38 == pytest.approx(0.334, rel=0.06)
-
-
 def test_nc_over_cc_llewellyn_smith():
     # Llewellyn Smith (Nucl. Phys. B 228 (1983) 205) for an isoscalar target, valence-dominated:
     # R_nu = 1/2 - s^2 + 20/27 s^4 (1 + r), r = sigma_CC(nubar)/sigma_CC(nu); sea breaks it by ~%

@@ -43,6 +43,8 @@ def test_lepton_tensor_symmetric_part():
     kl, kpl = k[0] @ dt.METRIC, kp[0] @ dt.METRIC
     expected = 8 * (np.outer(kl, kpl) + np.outer(kpl, kl) - dt.METRIC * dt.mdot(k, kp)[0])
     assert np.allclose(L.real, expected)
+    for anti in (False, True):  # the closed form used by the model equals the explicit trace
+        assert np.allclose(dt.lepton_tensor_fast(k, kp, anti), dt.lepton_tensor(k, kp, 0.10566, anti))
 
 
 def test_isospin_ratios_of_cross_sections():
@@ -60,7 +62,7 @@ def test_channels_9_2_1_and_four_momentum():
     # on an isoscalar nucleus: p pi+ : p pi0 : n pi+ = 9 : 2 : 1 (Delta++ x3, Delta+ -> 2/3, 1/3)
     rng = np.random.default_rng(7)
     n = 2400
-    _, pa = S.sample("res", np.full(n, 1.5), 14, "C12", rng, True)
+    ev, pa = S.sample("res", np.full(n, 1.5), 14, "C12", rng, True)
     had = pa[pa.pdg.isin([2212, 2112, 211, 111])]
     key = had.groupby("event")["pdg"].apply(lambda s: tuple(sorted(s)))
     frac = key.value_counts() / n
@@ -69,7 +71,12 @@ def test_channels_9_2_1_and_four_momentum():
         assert abs(frac.get(chan, 0.0) - p) < 4 * sig
     fin = pa[((pa.status == 1) & (pa.pdg != 22)) | (pa.pdg == 111)]
     tot = fin.groupby("event")[["E", "px", "py", "pz"]].sum().to_numpy()
-    assert np.allclose(tot, [1.5 + M, 0, 0, 1.5], atol=1e-6)
+    # initial state: neutrino along z + on-shell Fermi-gas nucleon of momentum (nuc_px, ...)
+    pn = ev[["nuc_px", "nuc_py", "nuc_pz"]].to_numpy()
+    assert np.all(np.linalg.norm(pn, axis=1) <= 0.221 + 1e-12) and pn.std() > 0.05
+    init = np.column_stack([1.5 + np.sqrt(M**2 + np.sum(pn**2, 1)), pn[:, 0], pn[:, 1],
+                            1.5 + pn[:, 2]])
+    assert np.allclose(tot, init, atol=1e-6)
     mpi = had[had.pdg == 211]
     pi = mpi[["E", "px", "py", "pz"]].to_numpy()
     assert np.allclose(pi[:, 0] ** 2 - np.sum(pi[:, 1:] ** 2, 1), ki.M_PI**2, atol=1e-6)

@@ -1,8 +1,9 @@
 """Samplers, cached total cross sections and process registration of the inelastic modes.
 
 Modes: ``res`` (Delta(1232), :mod:`.resonant`), ``nonres_pion`` (W < W_CUT, scaled DIS,
-:mod:`.dis`), ``dis`` (W >= W_CUT). Struck nucleon at rest (no Fermi motion in these modes; see
-docs/interactions.md), chosen with probability Z sigma_p : N sigma_n. Final states:
+:mod:`.dis`), ``dis`` (W >= W_CUT). The struck nucleon (proton or neutron with probability
+Z sigma_p : N sigma_n) moves with a Fermi-gas momentum (on shell, no binding energy, no Pauli
+blocking); totals are Z sigma_p + N sigma_n of nucleons at rest. Final states:
 
 * res: Delta -> N pi isotropic in the Delta rest frame, branching ratios by isospin;
 * nonres_pion: one nucleon and one pion, isotropic in the hadronic rest frame, charges by the
@@ -145,17 +146,65 @@ def _final_state_dis(nucleon, nu_pdg, cc, had, W, rng):
     return hadrons, pdgs
 
 
+def _fermi_momenta(E, kind, nu_pdg, nucleon, cc, kF, p, rng):
+    """Struck-nucleon momenta (N, 3) [GeV], uniform in the Fermi sphere of radius kF, accepted
+    with probability proportional to sigma(E*) M E* / (E E_N) (cross section times flux factor,
+    E* the neutrino energy in the nucleon rest frame)."""
+    n = E.size
+    out = np.zeros((n, 3))
+    if kF <= 0 or n == 0:
+        return out
+    M = ki.M_NUCLEON
+
+    def f(e, pn):
+        e_n = np.sqrt(M * M + np.sum(pn * pn, axis=1))
+        e_star = e * (e_n - pn[:, 2]) / M
+        sig = sigma_nucleon(kind, np.clip(e_star, 1e-6, dis.E_MAX), nu_pdg, nucleon, cc, **p)
+        return sig * M * e_star / (e * e_n)
+
+    e_n_max = np.sqrt(M * M + kF * kF)
+    grid = np.linspace(e_n_max - kF, e_n_max + kF, 9) / M  # E*/E over the sphere
+    env = np.zeros(n)
+    for r in grid:  # 9 energies, vectorized over events
+        sig = sigma_nucleon(kind, np.clip(E * r, 1e-6, dis.E_MAX), nu_pdg, nucleon, cc, **p)
+        env = np.maximum(env, sig * r)
+    env *= 1.2
+    todo = np.flatnonzero(env > 0)
+    for _ in range(200):
+        if todo.size == 0:
+            break
+        d = rng.normal(size=(todo.size, 3))
+        d /= np.linalg.norm(d, axis=1, keepdims=True)
+        pn = d * (kF * rng.random(todo.size) ** (1.0 / 3.0))[:, None]
+        acc = rng.random(todo.size) * env[todo] < f(E[todo], pn)
+        out[todo[acc]] = pn[acc]
+        todo = todo[~acc]
+    return out
+
+
 def sample(kind: str, E_nu, nu_pdg: int, target: str, rng, cc: bool, **params):
-    """Events of mode ``kind`` at energies E_nu [GeV] on nucleus ``target`` (see module doc)."""
+    """Events of mode ``kind`` at energies E_nu [GeV] on nucleus ``target`` (module docstring).
+
+    The struck nucleon moves with a momentum drawn from the global Fermi gas of the target
+    (:data:`nuportal.interactions.targets.NUCLEUS_PARAMETERS` k_F; free nucleons at rest), on
+    shell and without binding energy; the interaction is generated in its rest frame and boosted
+    to the lab. Events below threshold get weight 0.
+    """
     from nuportal._validation import as_rng
 
     rng = as_rng(rng)
     E = dis._check_energy(E_nu)
     p = _params(params)
     nuc = nucleus_parameters(target)
+    M = ki.M_NUCLEON
     sp = sigma_nucleon(kind, E, nu_pdg, 2212, cc, **p)
     sn = sigma_nucleon(kind, E, nu_pdg, 2112, cc, **p)
     nucleon = ki.choose_nucleon(E, sp, sn, nuc.Z, nuc.N, rng)
+    p_nuc = np.zeros((E.size, 3))
+    for n_pdg in (2212, 2112):
+        sel = np.flatnonzero(nucleon == n_pdg)
+        p_nuc[sel] = _fermi_momenta(E[sel], kind, nu_pdg, n_pdg, cc, nuc.kF, p, rng)
+    e_star, direction, beta = ki.nucleon_in_rest_frame(E, p_nuc, M)
     m = ki.lepton_mass(nu_pdg, cc)
     lo, hi = w_range(kind)
     W = np.full(E.size, np.nan)
@@ -163,22 +212,36 @@ def sample(kind: str, E_nu, nu_pdg: int, target: str, rng, cc: bool, **params):
     for n_pdg in (2212, 2112):
         sel = np.flatnonzero(nucleon == n_pdg)
         if sel.size:
-            W[sel], Q2[sel] = ki.sample_w_q2(dsigma(kind, nu_pdg, n_pdg, cc, p), E[sel], lo, hi,
-                                             m, ki.M_NUCLEON, rng)
+            W[sel], Q2[sel] = ki.sample_w_q2(dsigma(kind, nu_pdg, n_pdg, cc, p), e_star[sel], lo,
+                                             hi, m, M, rng)
     closed = ~np.isfinite(W)
-    # below threshold: a placeholder at threshold kinematics with weight 0
+    # below threshold: placeholder kinematics (at a safe energy), weight 0
     W = np.where(closed, lo + 1e-6, W)
-    Q2 = np.where(closed, 0.0, Q2)
-    Etmp = np.where(closed, np.maximum(E, 2 * (lo + m)), E)
-    k_l, had = ki.lepton_and_hadron(Etmp, W, np.where(closed, 1e-6, Q2), m, ki.M_NUCLEON, rng)
+    Q2 = np.where(closed, 1e-6, Q2)
+    e_gen = np.where(closed, 2.0 * (lo + m) + 1.0, e_star)
+    k_l, had = ki.lepton_and_hadron(e_gen, W, Q2, m, M, rng)
     if kind == "dis":
         hadrons, pdgs = _final_state_dis(nucleon, nu_pdg, cc, had, W, rng)
     else:
         fs = _final_state_res if kind == "res" else _final_state_nonres
         nq, pq = fs(nucleon, nu_pdg, cc, had, rng)
         hadrons, pdgs = _two_body(had, nq, pq, rng)
+    moving = np.any(p_nuc != 0.0, axis=1) & ~closed
+    if np.any(moving):
+        k_l[moving] = ki.to_lab(k_l[moving], direction[moving], beta[moving])
+        hadrons[moving] = ki.to_lab(hadrons[moving], direction[moving][:, None, :],
+                                    beta[moving][:, None, :])
     ev, pa = ki.build_tables(E, nu_pdg, cc, nuc.name, kind, nucleon, W, Q2, k_l, hadrons,
                              pdgs, rng)
+    nu_lab = E - k_l[:, 0]
+    ev["q0"] = nu_lab
+    ev["q3"] = np.sqrt(k_l[:, 1] ** 2 + k_l[:, 2] ** 2 + (E - k_l[:, 3]) ** 2)
+    nu_rest = (W * W - M * M + Q2) / (2.0 * M)
+    ev["x"] = Q2 / (2.0 * M * nu_rest)
+    ev["y"] = nu_rest / e_gen
+    ev["pF"] = np.linalg.norm(p_nuc, axis=1)
+    ev["nuc_px"], ev["nuc_py"], ev["nuc_pz"] = p_nuc[:, 0], p_nuc[:, 1], p_nuc[:, 2]
+    ev["kF"] = nuc.kF
     ev["weight"] = np.where(closed, 0.0, 1.0)
     return ev, pa
 

@@ -150,7 +150,7 @@ def d2sigma_dw_dq2(E: ArrayLike, W: ArrayLike, Q2: ArrayLike, nu_pdg: int, nucle
         vals = _tensor_table(float(M_A), bool(not cc))(np.stack([w, _u(q2)], axis=-1))
         H = (vals[:, :16] + 1j * vals[:, 16:]).reshape(-1, 4, 4)
         k, kp = _lepton_frame(e, w, q2, m)
-        T = dt.contract(dt.lepton_tensor(k, kp, m, nu_pdg < 0), H)
+        T = dt.contract(dt.lepton_tensor_fast(k, kp, nu_pdg < 0), H)
         g2 = G_FERMI**2 * (CKM_VUD**2 if cc else 1.0)
         dsdq2 = g2 / 2.0 * 0.5 * T / (64.0 * np.pi * ki.M_NUCLEON**2 * e * e)
         out[ok] = (isospin_factor(nu_pdg, nucleon_pdg, cc) * dsdq2 * _breit_wigner(w)

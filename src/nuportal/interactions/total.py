@@ -15,7 +15,14 @@ from numpy.typing import ArrayLike
 
 from nuportal.interactions.targets import material, nucleus_parameters
 
-__all__ = ["CC_PROCESSES", "E_RANGE", "FLAVOURS", "cross_section_table", "sigma_process"]
+__all__ = [
+    "CC_PROCESSES",
+    "E_RANGE",
+    "FLAVOURS",
+    "cross_section_table",
+    "load_measurements",
+    "sigma_process",
+]
 
 #: Energy range [GeV] of the tables.
 E_RANGE: tuple[float, float] = (0.1, 500.0)
@@ -90,3 +97,37 @@ def cross_section_table(E_nu: ArrayLike, flavour: str, target: str,
         (table[n] if n in table else sigma_process(n, E, nu, target, **params))
         for n in CC_PROCESSES if n in procs)
     return pd.DataFrame(table)
+
+
+_MEAS_COLUMNS = ("experiment", "reference", "target", "flavour", "E_mean_GeV", "E_low_GeV",
+                 "E_high_GeV", "quantity", "value", "stat", "syst_up", "syst_down")
+
+
+def load_measurements() -> pd.DataFrame:
+    """Published inclusive CC measurements shipped with nuportal (``data/README.md`` cites each).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``experiment``, ``reference``, ``target``, ``flavour``, ``E_mean_GeV`` (or the
+        range ``E_low_GeV``-``E_high_GeV``) [GeV], ``quantity`` (``sigma_per_nucleon`` in
+        1e-38 cm^2, ``sigma_over_E`` in 1e-38 cm^2/GeV), ``value``, ``stat``, ``syst_up``,
+        ``syst_down`` (same units), and ``error`` (stat and larger syst in quadrature).
+    """
+    from importlib.resources import files
+
+    path = files("nuportal.interactions") / "data" / "inclusive_cc_measurements.csv"
+    with path.open() as fh:
+        df = pd.read_csv(fh, comment="#")
+    missing = [c for c in _MEAS_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"measurement table lacks columns {missing}")
+    if not df["quantity"].isin(["sigma_per_nucleon", "sigma_over_E"]).all():
+        raise ValueError("measurement quantity must be sigma_per_nucleon or sigma_over_E")
+    if not df["flavour"].isin(list(FLAVOURS)).all():
+        raise ValueError(f"measurement flavour must be one of {sorted(FLAVOURS)}")
+    for c in ("value", "stat", "syst_up", "syst_down"):
+        if not np.all(np.isfinite(df[c].to_numpy(float))) or np.any(df[c].to_numpy(float) < 0):
+            raise ValueError(f"measurement column {c} must be finite and >= 0")
+    df["error"] = np.hypot(df["stat"], np.maximum(df["syst_up"], df["syst_down"]))
+    return df
