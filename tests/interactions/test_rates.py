@@ -8,6 +8,7 @@ import pytest
 from scipy.integrate import simpson
 
 import nuportal.interactions  # noqa: F401  (fills the process registry)
+from nuportal.interactions.generate import channel_rates
 from nuportal.interactions.processes import PROCESSES
 from nuportal.interactions.rates import (
     channel_of,
@@ -44,6 +45,9 @@ def test_ccqe_rate_equals_direct_quadrature_on_the_nova_flux():
         ours = flux_averaged_rate(flux, flavour, "ccqe", "CH2")
         direct = _direct(flux, flavour, pdg, proc, [("C12", 1), ("H1", 2)], 601)
         assert ours == pytest.approx(direct, rel=2e-3)
+        # the generator's own channel rates: trapezoid on the flux table's energies
+        gen = channel_rates(flux, "CH2", processes=["ccqe"], flavours=[flavour])
+        assert ours == pytest.approx(gen["rate"].sum(), rel=3e-3)
 
 
 def test_targets_per_tonne():
