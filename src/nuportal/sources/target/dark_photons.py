@@ -478,7 +478,8 @@ def chi_pairs(
         if 2.0 * sector.m_chi >= mass:
             raise ValueError(
                 f"A' -> chi chi is closed for an on-shell A': need 2 m_chi < mass = {mass:g} GeV, "
-                f"got m_chi = {sector.m_chi:g} GeV"
+                f"got m_chi = {sector.m_chi:g} GeV (only the *_3body rows make chi then: select "
+                "them before calling chi_pairs)"
             )
         p = on[["E", "px", "py", "pz"]].to_numpy()
         br = float(br_dark_photon_to_chi(mass, epsilon, sector))
