@@ -19,7 +19,7 @@ import typer
 from nuportal.cli._util import check_writable, fail
 from nuportal.cli.options import NEventsOption, PlotOption, SeedOption, out_option
 
-__all__ = ["convert", "events", "interactions_app", "rates"]
+__all__ = ["convert", "events", "interactions_app", "rates", "xsec"]
 
 interactions_app = typer.Typer(
     help="Standard-Model neutrino interactions: events, rates and cross sections at detectors.",
@@ -240,3 +240,74 @@ def convert(
     typer.echo(f"read {len(record)} events from {source}; wrote {out}")
     if plot is not None:
         _plot(record, plot)
+
+
+class Flavour(str, Enum):
+    """Neutrino flavour of the cross-section table."""
+
+    numu = "numu"
+    numubar = "numubar"
+    nue = "nue"
+    nuebar = "nuebar"
+    nutau = "nutau"
+    nutaubar = "nutaubar"
+
+
+@interactions_app.command("xsec")
+def xsec(
+    target: TargetOption = TargetName.Ar40,
+    flavour: Annotated[Flavour, typer.Option(help="Neutrino flavour.")] = Flavour.numu,
+    processes: ProcessesOption = None,
+    e_min: Annotated[float, typer.Option(help="Lowest energy (GeV), >= 0.1.")] = 0.2,
+    e_max: Annotated[float, typer.Option(help="Highest energy (GeV), <= 500.")] = 50.0,
+    n_points: Annotated[int, typer.Option(min=2, help="Energies, log-spaced.")] = 60,
+    m_a_res: Annotated[
+        float, typer.Option(help="Axial mass of the N -> Delta form factor (GeV), > 0.")
+    ] = 1.05,
+    nonres_pion_scale: Annotated[
+        float, typer.Option(help="Scale of non-resonant pions below W = 1.7 GeV, >= 0.")
+    ] = 1.0,
+    dis_norm: Annotated[float, typer.Option(help="DIS normalization, >= 0.")] = 1.0,
+    out: Annotated[Path, out_option("Table of cross sections (.csv).")] = Path("xsec.csv"),
+    plot: PlotOption = None,
+) -> None:
+    """Total cross sections per process and inclusive CC versus energy (cm^2 per formula unit)."""
+    import math
+
+    lo, hi = 0.1, 500.0  # nuportal.interactions.total.E_RANGE (not imported: start-up time)
+    if not (math.isfinite(e_min) and lo <= e_min <= hi):
+        fail(f"--e-min must be in [{lo}, {hi}] GeV, got {e_min!r}")
+    if not (math.isfinite(e_max) and e_min < e_max <= hi):
+        fail(f"--e-max must be in ({e_min}, {hi}] GeV, got {e_max!r}")
+    if not (math.isfinite(m_a_res) and m_a_res > 0):
+        fail(f"--m-a-res must be finite and > 0 GeV, got {m_a_res!r}")
+    for name, v in (("--nonres-pion-scale", nonres_pion_scale), ("--dis-norm", dis_norm)):
+        if not (math.isfinite(v) and v >= 0):
+            fail(f"{name} must be finite and >= 0, got {v!r}")
+    if out.suffix.lower() != ".csv":
+        fail(f"--out must end in .csv, got {str(out)!r}")
+    check_writable(out)
+    check_writable(plot)
+    names = _processes(processes)
+    import numpy as np
+
+    from nuportal.interactions.targets import material, nucleus_parameters
+    from nuportal.interactions.total import cross_section_table, load_measurements
+
+    E = np.geomspace(e_min, e_max, n_points)
+    try:
+        table = cross_section_table(
+            E, flavour.value, target.value, processes=tuple(names) if names else None,
+            M_A_RES=m_a_res, nonres_pion_scale=nonres_pion_scale, dis_norm=dis_norm,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    table.to_csv(out, index=False, float_format="%.6e")
+    typer.echo(f"wrote {out} ({len(table)} energies; cm^2 per {target.value} formula unit)")
+    if plot is not None:
+        from nuportal.plotting.interactions import plot_cross_sections
+
+        nucleons = sum(nucleus_parameters(n).A * c for n, c in material(target.value))
+        plot_cross_sections(table, flavour.value, target.value, nucleons, plot,
+                            measurements=load_measurements())
+        typer.echo(f"wrote {plot}")

@@ -14,9 +14,11 @@ from nuportal.plotting.core import (
     plot_upscattering,
 )
 from nuportal.plotting.interaction_events import plot_interaction_events
+from nuportal.plotting.interactions import plot_cross_sections
 from nuportal.plotting.target import plot_meson_maps
 
 __all__ = [
+    "plot_cross_sections",
     "plot_dark_photons",
     "plot_events",
     "plot_interaction_events",
