@@ -316,3 +316,21 @@ def test_yield_table_matches_the_event_lists():
     assert got[(0.03, "pi0")] == pytest.approx(sums["pi0"], rel=1e-9)
     w = events.loc[events.channel == "proton_brem", "weight"].to_numpy() / 1e-6
     assert abs(got[(0.03, "proton_brem")] - w.sum()) < 4 * _sum_error(w)
+
+
+def test_cascade_hook_adds_the_cascade_processes():
+    df = target_dark_photons(
+        "lbnf", 0.03, 1e-4, channels=("pi0", "cascade"), n_events=2000, seed=1,
+        cascade_options={"n_showers": 20},
+    )  # fmt: skip
+    names = set(df["channel"])
+    assert "pi0" in names
+    cascade = {c for c in names if c.startswith("cascade")}
+    assert cascade and cascade <= {
+        "cascade_brem", "cascade_compton", "cascade_annihilation", "cascade_resonant"
+    }  # fmt: skip
+    rows = df[df.channel.isin(cascade)]
+    assert (rows["weight"] > 0).all()
+    np.testing.assert_allclose(_mass(rows), 0.03, rtol=1e-4)
+    assert rows["z"].between(0.0, get_beam("lbnf").length + 1e-9).all()
+    assert "cascade" in open_channels("lbnf", 0.03)
