@@ -110,3 +110,50 @@ def test_bad_input(kwargs, match):
     args = {"target": "C12", "processes": ["ccqe"], "n_events": 10, "seed": 1} | kwargs
     with pytest.raises(ValueError, match=match):
         generate_interactions("miniboone_fhc", **args)
+
+
+def test_unweighted_process_gets_sigma_from_its_total(monkeypatch):
+    # a process whose sampler returns weight 1 (events distributed as dsigma): the generator
+    # multiplies by total_cross_section; sum of weights = int phi sigma dE (scipy, independent)
+    from nuportal.interactions import processes
+    from nuportal.interactions.events import EVENT_COLUMNS
+
+    def sigma(E, nu_pdg, target, **_):
+        return 1e-38 * np.asarray(E, dtype=float)
+
+    def sample(E, nu_pdg, target, rng, **_):
+        E = np.asarray(E, dtype=float)
+        n = E.size
+        cols = {c: np.zeros(n) for c, k in EVENT_COLUMNS.items() if k == "f"}
+        cols.update(
+            nu_pdg=np.full(n, nu_pdg),
+            E_nu=E,
+            target=target,
+            hit_nucleon_pdg=0,
+            mode="dis",
+            cc=np.ones(n, bool),
+            weight=np.ones(n),
+            lep_pdg=13,
+            lep_E=E,
+            lep_pz=E,
+        )
+        pa = pd.DataFrame(
+            {"event": np.arange(n), "pdg": 13, "E": E, "px": 0.0, "py": 0.0, "pz": E, "status": 1}
+        )
+        return pd.DataFrame(cols), pa
+
+    monkeypatch.setitem(processes.PROCESSES, "toy", processes.Process("toy", sample, sigma, "dis"))
+    flux = load_flux("nova_nd_fhc")
+    ev = generate_interactions(
+        flux, "C12", processes=["toy"], flavours=["numu"], n_events=20_000, seed=1
+    )
+    w = ev.events["weight"].to_numpy()
+    e0, e1 = flux.E_range_GeV
+    ref, _ = integrate.quad(
+        lambda E: flux.interpolate(E, "numu") * 1e-38 * E,
+        e0,
+        e1,
+        limit=500,
+        points=flux.E_GeV[1:-1][::4],
+    )
+    assert w.sum() == pytest.approx(ref, abs=4 * np.sqrt(np.sum(w**2)))

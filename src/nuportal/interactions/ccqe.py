@@ -758,6 +758,7 @@ def _register() -> None:
             total_cross_section=total_cross_section,
             mode="ccqe",
             doc="CCQE: Llewellyn Smith (BBBA05, dipole M_A) on a Smith-Moniz Fermi gas",
+            weighted=True,
         )
     )
 

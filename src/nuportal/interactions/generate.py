@@ -8,7 +8,7 @@ For every channel c = (process, nucleus of the material, neutrino flavour) the g
 2. gives the channel n_c = max(1, round(n_events R_c / R)) events, R_c = int r_c dE;
 3. draws E_nu from the piecewise-linear density r_c (exact inverse CDF in each interval) and calls
    the process sampler at those energies; the sampler's weights w_i have mean sigma_c(E_i)
-   (cm^2 per nucleus or electron);
+   (cm^2 per nucleus or electron) for ``weighted`` processes, else w_i = (0 or 1) x sigma(E_i);
 4. sets weight_i = phi(E_i) w_i k_c / (n_c r_c(E_i) / R_c) (k_c = nuclei or electrons per formula
    unit): an importance-sampling estimate whose expectation is sum over events = int phi sigma dE,
    i.e. events per POT per formula unit, whatever the accuracy of the tabulated sigma_c (which only
@@ -228,7 +228,12 @@ def generate_interactions(
         ev, pa = proc.sample(en, c["pdg"], c["nucleus"], crng, **params)
         phi = np.interp(en, e, c["phi"])
         prop = np.interp(en, e, c["r"]) / c["rate"]
-        w = phi * ev["weight"].to_numpy() * c["k"] / (n_c * np.maximum(prop, 1e-300))
+        w_sig = ev["weight"].to_numpy()
+        if not proc.weighted:  # events distributed as dsigma: weight 1 x sigma(E)
+            w_sig = w_sig * np.asarray(
+                proc.total_cross_section(en, c["pdg"], c["nucleus"], **params), dtype=float
+            )
+        w = phi * w_sig * c["k"] / (n_c * np.maximum(prop, 1e-300))
         ev = ev.copy()
         ev["weight"] = np.where(prop > 0, w, 0.0)
         keep = ev["weight"].to_numpy() > 0

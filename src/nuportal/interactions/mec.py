@@ -523,6 +523,7 @@ def _register() -> None:
             total_cross_section=total_cross_section,
             mode="2p2h",
             doc="2p2h: empirical Gaussian response in (q0, |q|); NOvA 2018 map optional",
+            weighted=True,
         )
     )
 

@@ -376,6 +376,7 @@ def _register() -> None:
             mode="nu_e_elastic",
             per_electron=True,
             doc="nu e -> nu e, tree level with sin^2 theta_W(0) ('t Hooft 1971; arXiv:1712.09146)",
+            weighted=True,
         )
     )
 

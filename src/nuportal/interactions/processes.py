@@ -8,7 +8,8 @@ A process module registers a :class:`Process` with :func:`register_process`:
     ``"H1"``) , ``rng`` a numpy Generator, ``params`` model parameters (each process takes the
     keys it knows and ignores the others). Returns an events table with every column of
     :data:`nuportal.interactions.events.EVENT_COLUMNS` (``weight`` may be anything: the
-    generator overwrites it) and a particles table whose ``event`` runs over 0..len(E_nu)-1.
+    generator multiplies it by sigma(E_nu) unless the process is ``weighted``, see
+    :class:`Process`) and a particles table whose ``event`` runs over 0..len(E_nu)-1.
     Entries whose kinematics are impossible (below threshold) may be given ``weight = 0``.
 ``total_cross_section(E_nu, nu_pdg, target, **params) -> ndarray``
     sigma [cm^2] per target nucleus, or per *electron* if ``per_electron`` is True (the
@@ -47,6 +48,11 @@ class Process:
         Neutrino species the process exists for.
     doc : str
         One line with the model and its reference.
+    weighted : bool
+        True if the sampler's ``weight`` column is an importance weight whose mean at each energy
+        is sigma(E_nu) [cm^2 per nucleus or electron] (nu e, CCQE, 2p2h); False if the events are
+        distributed as dsigma at each energy with ``weight`` 1 (0 for impossible kinematics), in
+        which case the generator multiplies by ``total_cross_section(E_nu)``.
     """
 
     name: str
@@ -56,6 +62,7 @@ class Process:
     per_electron: bool = False
     nu_pdgs: tuple[int, ...] = (12, 14, 16, -12, -14, -16)
     doc: str = ""
+    weighted: bool = False
 
 
 #: Registered processes by name.
