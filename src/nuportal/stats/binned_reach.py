@@ -247,13 +247,11 @@ def expected_reach(
     s_tot = sum(float(s.sum()) for _, s, _ in chans)
     b_tot = sum(float(b.sum()) for _, _, b in chans)
     syst = systematics or Systematics()
-    # rescale the signal so that the answer is O(1): the single-bin estimate
+    if not (math.isfinite(tolerance) and 0 < tolerance < 1):
+        raise ValueError(f"tolerance must be in (0, 1), got {tolerance!r}")
+    # rescale the signal so that the answer is O(1): the linear-Gaussian solution
     z2 = _critical_value(cl)
-    var = b_tot + (syst.flux_norm * b_tot) ** 2
-    var += sum(float(syst.channel_norm**2 * b.sum() ** 2) for _, _, b in chans)
-    var += sum(float((syst.bin_uncorrelated**2) * (b**2).sum()) for _, _, b in chans)
-    estimate = math.sqrt(z2 * var) + z2
-    scale = estimate / s_tot
+    scale = _gaussian_reach(chans, syst, z2)
     sig = {name: s * scale for name, s, _ in chans}
     bkg = {name: b for name, _, b in chans}
     pyhf.set_backend("numpy")
@@ -283,6 +281,8 @@ def expected_reach(
         return math.sqrt(max(q(mu) + z2, 0.0)) - target
 
     mu0, f0 = 1.0, root(1.0)
+    if abs(f0) < tolerance * target:
+        return _result(1.0, scale, s_tot, b_tot, cl)
     mu1 = mu0 * target / max(f0 + target, 1e-12)
     for _ in range(max_fits):
         if not (0.0 < mu1 < 1e4):
@@ -295,6 +295,28 @@ def expected_reach(
         mu1 = mu1 - f1 / slope if slope > 0 else mu1 * target / max(f1 + target, 1e-12)
     else:
         raise RuntimeError(f"the reach did not converge in {max_fits} profile fits")
-    mu = mu1
-    return ReachResult(mu=mu * scale, signal_events=mu * scale * s_tot, background_events=b_tot,
-                       cl=cl)
+    return _result(mu1, scale, s_tot, b_tot, cl)
+
+
+def _result(mu: float, scale: float, s_tot: float, b_tot: float, cl: float) -> ReachResult:
+    return ReachResult(
+        mu=mu * scale, signal_events=mu * scale * s_tot, background_events=b_tot, cl=cl
+    )
+
+
+def _gaussian_reach(chans, syst: Systematics, z2: float) -> float:
+    """mu at which mu^2 s^T V^-1 s = z2, V the background covariance of the linear-Gaussian
+    approximation (Poisson variance, the shared and per-channel normalizations and the bin-to-bin
+    terms): the exact answer for large counts, the starting point of the profile fits."""
+    s = np.concatenate([c[1] for c in chans])
+    b = np.concatenate([c[2] for c in chans])
+    V = np.diag(b * (1 + syst.bin_uncorrelated**2 * b)) + syst.flux_norm**2 * np.outer(b, b)
+    start = 0
+    for _, _, bc in chans:
+        block = slice(start, start + bc.size)
+        V[block, block] += syst.channel_norm**2 * np.outer(bc, bc)
+        start += bc.size
+    fisher = float(s @ np.linalg.solve(V, s))
+    if not (fisher > 0 and math.isfinite(fisher)):
+        raise ValueError("the signal is zero in every bin: nothing to constrain")
+    return math.sqrt(z2 / fisher)

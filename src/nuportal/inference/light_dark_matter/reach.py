@@ -32,9 +32,20 @@ from nuportal.inference.light_dark_matter.background import NeutrinoBackground
 from nuportal.inference.light_dark_matter.signal import LDMSignal
 from nuportal.stats.binned_reach import Systematics, expected_reach
 
-__all__ = ["ANALYSES", "RunPlan", "channels_for", "configurations", "reach_for_signal"]
+__all__ = [
+    "ANALYSES",
+    "REACH_CHANNELS",
+    "RunPlan",
+    "background_positions",
+    "channels_for",
+    "configurations",
+    "ldm_reach",
+    "reach_for_signal",
+]
 
 ANALYSES: tuple[str, ...] = ("rate", "spectral")
+#: Production channels of a reach scan by default (each used where it is open).
+REACH_CHANNELS: tuple[str, ...] = ("pi0_3body", "eta_3body", "proton_brem")
 
 
 def _default_shares() -> dict[float, float]:
@@ -169,3 +180,122 @@ def reach_for_signal(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _one_mass(m_chi: float, ratio: float, background: NeutrinoBackground, plan: RunPlan,
+              options: dict) -> pd.DataFrame:
+    from nuportal.inference.light_dark_matter.signal import ldm_signal
+    from nuportal.models.light_dark_matter import DarkSector
+    from nuportal.sources.target.dark_photons import open_channels
+
+    opts = dict(options)
+    if opts.get("channels") is None:
+        sector = DarkSector(m_chi, opts["alpha_D"], opts["spin"])
+        opts["channels"] = [c for c in open_channels("lbnf", ratio * m_chi, sector)
+                            if c in REACH_CHANNELS]
+    analyses = opts.pop("analyses")
+    systematics = opts.pop("systematics")
+    cl = opts.pop("cl")
+    signal = ldm_signal(m_chi, ratio * m_chi, positions=background_positions(background), **opts)
+    return reach_for_signal(
+        signal, background, plan, analyses=analyses, systematics=systematics, cl=cl
+    )
+
+
+def background_positions(background: NeutrinoBackground) -> tuple[float, ...]:
+    """Off-axis positions [m] a background was computed at."""
+    return tuple(sorted({p for p, _ in background.histograms}))
+
+
+def ldm_reach(
+    m_chi: Sequence[float],
+    *,
+    ratio: float = 3.0,
+    alpha_D: float = 0.5,
+    spin: str = "scalar",
+    plan: RunPlan | None = None,
+    analyses: Sequence[str] = ANALYSES,
+    systematics: Systematics | None = None,
+    channels: Sequence[str] | None = None,
+    n_events: int = 30_000,
+    n_background: int = 100_000,
+    cl: float = 0.90,
+    seed: int = 1,
+    workers: int | None = 1,
+    scheduler: object = None,
+    progress: bool | None = None,
+    background: NeutrinoBackground | None = None,
+) -> pd.DataFrame:
+    """Expected 90 % CL reach in y versus m_chi (m_A' = ratio x m_chi) for every configuration.
+
+    The background is computed once; each mass (signal at a reference coupling, then every
+    configuration and analysis) is one job on a local process pool or a dask cluster
+    (:func:`nuportal.scan.make_executor`).
+
+    Parameters
+    ----------
+    m_chi : sequence of float
+        chi masses [GeV] (each with 2 m_chi < m_A' = ratio x m_chi below the eta mass or inside
+        the brem/cascade channels' reach).
+    ratio : float
+        m_A' / m_chi (> 2 for on-shell A' -> chi chi; 3 by convention).
+    alpha_D : float
+        Dark coupling (results scale as sqrt(alpha_D)).
+    spin : {"scalar", "dirac"}
+    plan : RunPlan, optional
+    analyses : sequence of {"rate", "spectral"}
+    systematics : Systematics, optional
+    channels : sequence of str, optional
+        Production channels (default: :data:`REACH_CHANNELS`, those open at each mass; add
+        ``"cascade"`` for the target's EM cascade, which costs ~10 s of showers per mass and
+        contributes below a per cent of the pi0 channel at m_A' >= 30 MeV, see
+        docs/target_cascade.md).
+    n_events, n_background : int
+        A' per channel per mass; neutrino events per (position, mode, process, flavour).
+    cl : float
+        Confidence level.
+    seed : int
+        Seed of the background and of every mass job (one stream per mass).
+    workers, scheduler
+        Parallel execution (see :func:`nuportal.scan.make_executor`).
+    progress : bool, optional
+        Progress bar (default: on a terminal).
+    background : NeutrinoBackground, optional
+        Reuse a computed background.
+    """
+    import sys
+
+    from tqdm.auto import tqdm
+
+    from nuportal.inference.light_dark_matter.background import nu_electron_background
+    from nuportal.scan import make_executor
+
+    masses = [float(m) for m in m_chi]
+    if not masses or any(not (math.isfinite(m) and m > 0) for m in masses):
+        raise ValueError(f"m_chi must be masses > 0 GeV, got {m_chi!r}")
+    if not (math.isfinite(ratio) and ratio > 2):
+        raise ValueError(f"ratio m_A'/m_chi must be > 2 (on-shell A' -> chi chi), got {ratio!r}")
+    plan = plan or RunPlan()
+    if background is None:
+        background = nu_electron_background(
+            plan.positions if 0.0 in plan.positions else (0.0, *plan.positions),
+            modes=tuple(m for m, y in plan.years.items() if y > 0),
+            n_events=n_background,
+            seed=seed,
+        )
+    options = {
+        "alpha_D": alpha_D, "spin": spin, "channels": channels, "n_events": n_events,
+        "analyses": tuple(analyses), "systematics": systematics, "cl": cl,
+    }  # fmt: skip
+    show = sys.stderr.isatty() if progress is None else progress
+    frames = []
+    with make_executor(workers, scheduler) as (executor, _slots):
+        futures = [
+            executor.submit(_one_mass, m, ratio, background, plan,
+                            {**options, "seed": [seed, i]})
+            for i, m in enumerate(masses)
+        ]
+        for fut in tqdm(futures, total=len(futures), disable=not show, desc="LDM reach",
+                        unit="mass"):
+            frames.append(fut.result())
+    return pd.concat(frames, ignore_index=True)
