@@ -17,7 +17,12 @@ from nuportal.constants import M_MUON, M_PI0, M_PI_CHARGED, mass
 from nuportal.interactions.events import MODES, InteractionEvents
 from nuportal.interactions.nu_electron import sample_nu_electron
 from nuportal.interactions.nuhepmc import process_id, write_nuhepmc
-from nuportal.interactions.readers import read_events_file, read_gst, read_nuhepmc
+from nuportal.interactions.readers import (
+    cross_section_weights,
+    read_events_file,
+    read_gst,
+    read_nuhepmc,
+)
 
 M_P, M_N = mass("p"), mass("n")
 
@@ -239,6 +244,13 @@ def test_reading_a_nuwro_style_file(tmp_path, version, proc_attr, pos_attr):
     assert meta["flux_averaged_total_cross_section_cm2"] == pytest.approx(0.5e-36)
     assert meta["cross_section_target_scale"] == "PerNucleon"
     assert meta["weight_convention"] == "generator"
+    xs = cross_section_weights(rec)
+    assert xs.sum() == pytest.approx(0.5e-36)
+    np.testing.assert_allclose(xs / xs.sum(), ev["weight"] / ev["weight"].sum())
+    # rewritten by nuportal, the file keeps its cross-section normalization
+    again = read_nuhepmc(write_nuhepmc(rec, tmp_path / "again.hepmc3"))
+    np.testing.assert_allclose(cross_section_weights(again), xs, rtol=1e-14)
+    assert again.metadata["cross_section_target_scale"] == "PerNucleon"
 
 
 def test_unknown_process_ids_need_a_mode_map(tmp_path):
@@ -393,3 +405,29 @@ def test_gst_missing_branch_and_inconsistent_arrays(tmp_path):
         read_gst(tmp_path / "c.root")
     with pytest.raises(ValueError, match="unknown event-file suffix"):
         read_events_file(tmp_path / "events.txt")
+
+
+def test_generated_events_carry_the_flux_averaged_cross_section(tmp_path):
+    """nu e events on argon from the DUNE flux: FATX = sum of weights / integral of the flux
+    (all flavours), written in pb (G.C.4/G.C.5) and turned back into per-event cross sections."""
+    from nuportal.interactions.generate import generate_interactions
+    from nuportal.sources.fluxes import FLAVOUR_COLUMNS, load_flux
+
+    rec = generate_interactions(
+        "dune_nd_fhc", "Ar40", processes=["nu_e_elastic"], n_events=200, seed=1
+    )
+    path = write_nuhepmc(rec, tmp_path / "nue.hepmc3")
+    flux = load_flux("dune_nd_fhc")
+    integral = np.trapezoid(sum(flux[f] for f in FLAVOUR_COLUMNS), flux.E_GeV)
+    expected = rec.events["weight"].sum() / integral  # cm^2 per Ar atom
+    with pyhepmc.open(path) as f:
+        attrs = next(iter(f)).run_info.attributes
+    assert float(attrs["NuHepMC.FluxAveragedTotalCrossSection"].astype(str)) == pytest.approx(
+        expected / 1e-36, rel=1e-12
+    )
+    assert attrs["NuHepMC.Units.CrossSection.TargetScale"].astype(str) == "PerAtom"
+    back = read_nuhepmc(path)
+    xs = cross_section_weights(back)
+    assert xs.sum() == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="flux-averaged"):
+        cross_section_weights(_handmade_record())

@@ -12,7 +12,9 @@ Run information (``HepMC3::GenRunInfo``)
     vertex) and ``NuHepMC.ParticleStatusIDs`` (1 final state, 4 beam, 11 target) with their
     names and descriptions (G.R.5, G.R.6); the event weight ``CV`` (G.R.7);
     ``NuHepMC.Conventions`` (G.C.1); ``NuHepMC.Exposure.NEvents`` (G.C.2) and, when the
-    metadata has ``pot``, ``NuHepMC.Exposure.POT`` (G.C.3); nuportal's metadata as JSON in
+    metadata has ``pot``, ``NuHepMC.Exposure.POT`` (G.C.3); for generated events on a single
+    nucleus, ``NuHepMC.FluxAveragedTotalCrossSection`` [pb per atom] with its units (G.C.4, G.C.5;
+    :func:`flux_averaged_cross_section`); nuportal's metadata as JSON in
     ``nuportal.Metadata`` and the weight convention in ``nuportal.WeightConvention``.
 Events (``HepMC3::GenEvent``)
     Event numbers 1..N (E.R.1); the process ID in ``signal_process_id`` (E.R.2; 0.x files
@@ -51,6 +53,7 @@ __all__ = [
     "NUHEPMC_VERSION",
     "PARTICLE_STATUS_INFO",
     "PROCESS_ID_BASE",
+    "flux_averaged_cross_section",
     "process_id",
     "target_pdg",
     "write_nuhepmc",
@@ -176,6 +179,16 @@ def _run_header(events, modes_cc: list[tuple[str, bool, int]], extra_cols: list[
     if meta.get("pot") is not None:
         conventions.append("G.C.3")
         attrs["NuHepMC.Exposure.POT"] = repr(float(meta["pot"]))
+    fatx, scale = flux_averaged_cross_section(events), "PerAtom"
+    if fatx is None and meta.get("flux_averaged_total_cross_section_cm2") is not None:
+        fatx = float(meta["flux_averaged_total_cross_section_cm2"])  # read from a NuHepMC file
+        scale = meta.get("cross_section_target_scale")
+    if fatx is not None:
+        conventions += ["G.C.4", "G.C.5"]
+        attrs["NuHepMC.FluxAveragedTotalCrossSection"] = repr(fatx / 1e-36)  # pb
+        attrs["NuHepMC.Units.CrossSection.Unit"] = "pb"
+        if scale:
+            attrs["NuHepMC.Units.CrossSection.TargetScale"] = str(scale)
     attrs["NuHepMC.Conventions"] = " ".join(conventions)
     attrs["NuHepMC.Exposure.NEvents"] = str(len(events))
     ids = sorted({pid for _, _, pid in modes_cc})
@@ -205,6 +218,40 @@ def _run_header(events, modes_cc: list[tuple[str, bool, int]], extra_cols: list[
         value = attrs[key].replace("\n", " ")
         lines.append(f"A {key} {value}")
     return "\n".join(lines) + "\n"
+
+
+def flux_averaged_cross_section(events) -> float | None:
+    """Flux-averaged total cross section [cm^2 per target atom] of generated events, or None.
+
+    For events of nuportal's generator (weights in events per POT per target unit, metadata
+    ``flux`` a shipped table, a single-nucleus material, all non-zero flavours of the flux):
+    sum of the weights / integral of the summed flavour fluxes (linear between the table points).
+    This is NuHepMC's ``NuHepMC.FluxAveragedTotalCrossSection`` (convention G.C.5): with the
+    ``CV`` weights w_i and ``NuHepMC.Exposure.NEvents`` = N, an event stands for
+    w_i / sum(w) x FATX of cross section.
+    """
+    from nuportal.interactions.targets import MATERIALS
+
+    meta = events.metadata
+    if meta.get("weight_convention") != "events_per_pot_per_target" or len(events) == 0:
+        return None
+    target = meta.get("target")
+    if target not in MATERIALS or len(MATERIALS[target]) != 1 or MATERIALS[target][0][1] != 1:
+        return None
+    if meta.get("flavours") is not None:
+        return None
+    try:
+        from nuportal.sources.fluxes import FLAVOUR_COLUMNS, load_flux
+
+        flux = load_flux(str(meta.get("flux")))
+    except ValueError:
+        return None
+    total = sum(np.asarray(flux[f], dtype=float) for f in FLAVOUR_COLUMNS)
+    e = np.asarray(flux.E_GeV, dtype=float)
+    integral = float(np.sum(0.5 * (total[1:] + total[:-1]) * np.diff(e)))
+    if not integral > 0:
+        return None
+    return float(events.events["weight"].sum()) / integral
 
 
 def _process_docs() -> dict[str, str]:

@@ -59,6 +59,7 @@ import pandas as pd
 __all__ = [
     "GST_MODE_FLAGS",
     "PROCESS_ID_MODES",
+    "cross_section_weights",
     "read_events_file",
     "read_gst",
     "read_nuhepmc",
@@ -677,6 +678,33 @@ def read_gst(path: str | os.PathLike[str], *, tree: str = "gst", max_events: int
     }
     meta = {"source_file": str(path), "generator": "GENIE (gst)", "weight_convention": "generator"}
     return _build(path, ev, event, pdg, np.ones(len(pdg), np.int64), mom, meta, kin)
+
+
+def cross_section_weights(events) -> np.ndarray:
+    """Per-event cross sections [cm^2 per target, in the file's target scale] of a NuHepMC file.
+
+    sigma_i = w_i x FATX / sum_j w_j, with w the ``CV`` weights and FATX the file's
+    ``NuHepMC.FluxAveragedTotalCrossSection`` (G.C.5 of arXiv:2310.13211; for unweighted files
+    this is FATX / N): the sum over events is the flux-averaged total cross section, the sum over
+    a selection its flux-averaged cross section. The target scale (per atom, per nucleon) is
+    ``metadata["cross_section_target_scale"]``.
+
+    Raises
+    ------
+    ValueError
+        If the file had no flux-averaged total cross section, or the weights sum to zero.
+    """
+    fatx = events.metadata.get("flux_averaged_total_cross_section_cm2")
+    if fatx is None:
+        raise ValueError(
+            "the events carry no flux-averaged total cross section "
+            "(NuHepMC.FluxAveragedTotalCrossSection): cross-section weights are undefined"
+        )
+    w = events.events["weight"].to_numpy(dtype=float)
+    total = w.sum()
+    if not total != 0:
+        raise ValueError("the event weights sum to zero")
+    return w * (float(fatx) / total)
 
 
 def read_events_file(path: str | os.PathLike[str], **kwargs: Any):
