@@ -5,26 +5,26 @@ One module per family of figures; everything is re-exported here, so
 the package.
 """
 
-from nuportal.plotting.core import (
-    plot_dark_photons,
-    plot_events,
-    plot_oscillation_regions,
-    plot_recast,
-    plot_shower,
-    plot_upscattering,
-)
+from nuportal.plotting.events import plot_events, plot_upscattering
+from nuportal.plotting.files import plot_file, plot_scan
 from nuportal.plotting.interaction_events import plot_interaction_events
 from nuportal.plotting.interactions import plot_cross_sections
+from nuportal.plotting.oscillation import plot_oscillation_regions, plot_oscillation_spectrum
+from nuportal.plotting.recast import plot_recast
+from nuportal.plotting.showers import plot_dark_photons, plot_shower
 from nuportal.plotting.target import plot_meson_maps
 
 __all__ = [
     "plot_cross_sections",
     "plot_dark_photons",
     "plot_events",
+    "plot_file",
     "plot_interaction_events",
     "plot_meson_maps",
     "plot_oscillation_regions",
+    "plot_oscillation_spectrum",
     "plot_recast",
+    "plot_scan",
     "plot_shower",
     "plot_upscattering",
 ]

@@ -223,6 +223,7 @@ def simulate_showers(
     electron_cut = cut if electron_cut is None else electron_cut
     photon_cut = cut if photon_cut is None else photon_cut
     target = Target(material, length, radius)
+    _warn_outside_validity(target.material, photon_cut)
     if primaries is not None:
         if not isinstance(primaries, PrimaryList):
             raise ValueError("primaries must be a PrimaryList (see PrimaryList.build)")
@@ -322,3 +323,25 @@ def simulate_showers(
         n_segments=n_segments,
         primaries=primaries,
     )
+
+
+#: Below this photon cut [GeV] the photoelectric effect, which the shower does not simulate,
+#: is no longer negligible in high-Z materials (2 % of Compton at 0.5 MeV in copper, 27 % at
+#: 1 MeV in lead; docs/showers.md).
+PHOTOELECTRIC_PHOTON_CUT_GEV = 5e-4
+#: Materials from iron (Z = 26) up count as high-Z for that limit.
+HIGH_Z = 26
+
+
+def _warn_outside_validity(material, photon_cut: float) -> None:
+    """Say at run time that a photon cut below ~0.5 MeV in a high-Z target is outside the
+    model's validity (photoelectric absorption is not simulated)."""
+    if photon_cut < PHOTOELECTRIC_PHOTON_CUT_GEV and material.Z >= HIGH_Z:
+        from nuportal.validity import warn_limitation
+
+        warn_limitation(
+            f"photon cut {photon_cut * 1e3:.3g} MeV in {material.name} (Z = {material.Z}) is "
+            "outside the shower model's validity: photoelectric absorption, not simulated, "
+            "matters below ~0.5 MeV in high-Z materials; use a photon cut >= 0.5 MeV",
+            stacklevel=4,
+        )
