@@ -334,3 +334,11 @@ def test_cascade_hook_adds_the_cascade_processes():
     np.testing.assert_allclose(_mass(rows), 0.03, rtol=1e-4)
     assert rows["z"].between(0.0, get_beam("lbnf").length + 1e-9).all()
     assert "cascade" in open_channels("lbnf", 0.03)
+
+
+def test_cli_reports_the_chi_flux_with_a_dark_sector():
+    result = _cli("--beam", "lbnf", "--mass", "0.05", "--m-chi", "0.03", "--channel",
+                  "pi0_3body", "--channel", "proton_brem", "--n-events", "500")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "chi/POT" in result.output
+    assert "proton_brem: no chi" in result.output

@@ -247,7 +247,8 @@ def dark_photons(
     ] = None,
     plot: PlotOption = None,
 ) -> None:
-    """Dark photons from protons on a target by channel: yields per POT and ND-LAr acceptance."""
+    """Dark photons from protons on a target by channel: yields per POT and ND-LAr acceptance
+    (of the chi, two per A', when --m-chi is given)."""
     for name, value, ok, allowed in (
         ("--mass", mass, mass > 0, "> 0 GeV"),
         ("--epsilon", epsilon, 0 < epsilon <= 1, "in (0, 1]"),
@@ -294,11 +295,21 @@ def dark_photons(
         + ", ".join(f"{k} {v:.4g}" for k, v in yields.items())
         + f" (total {sum(yields.values()):.4g})"
     )
-    acc = acceptance_table(table, (off_axis,))
+    particles, kind = table, "A'"
+    if chi is not None:  # report the chi flux: chi pairs of every row that can make them
+        from nuportal.sources.target.dark_photons import chi_pairs
+
+        three = table["chi1_E"].notna() if "chi1_E" in table else table["E"].isna()
+        rows = table if 2 * chi.m_chi < mass else table[three]
+        if len(rows) < len(table):
+            dropped = sorted(set(table.loc[~three, "channel"]))
+            typer.echo(f"  {', '.join(dropped)}: no chi (on-shell A' below 2 m_chi)")
+        particles, kind = chi_pairs(rows, chi, seed=seed, mass=mass, epsilon=epsilon), "chi"
+    acc = acceptance_table(particles, (off_axis,))
     for row in acc.itertuples():
         typer.echo(
             f"  {row.group}: ND-LAr at {off_axis:g} m off axis: fraction {row.fraction:.3g} "
-            f"+- {row.fraction_error:.2g}, {row.accepted_per_pot:.3g} A'/POT, <E> "
+            f"+- {row.fraction_error:.2g}, {row.accepted_per_pot:.3g} {kind}/POT, <E> "
             f"{row.mean_energy_GeV:.3g} GeV"
         )
     if scan is not None:
