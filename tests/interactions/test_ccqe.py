@@ -207,3 +207,72 @@ def test_unknown_target_and_energy():
         ccqe.sample_ccqe(np.array([1.0]), 14, "Xe131", 1)
     with pytest.raises(ValueError, match="E_nu"):
         ccqe.sample_ccqe(np.array([-1.0]), 14, "C12", 1)
+
+
+# ---------------------------------------------------------------- explicit Dirac traces
+_I2, _Z2 = np.eye(2), np.zeros((2, 2))
+_PAULI = [np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]), np.array([[1, 0], [0, -1]])]
+_G = [np.block([[_I2, _Z2], [_Z2, -_I2]]).astype(complex)] + [
+    np.block([[_Z2, s], [-s, _Z2]]).astype(complex) for s in _PAULI
+]
+_G5 = 1j * _G[0] @ _G[1] @ _G[2] @ _G[3]
+_METRIC = np.diag([1.0, -1, -1, -1])
+_ONE = np.eye(4)
+
+
+def _slash(p):
+    return _G[0] * p[0] - _G[1] * p[1] - _G[2] * p[2] - _G[3] * p[3]
+
+
+def _bar(m):
+    return _G[0] @ m.conj().T @ _G[0]
+
+
+def _dsigma_dq2_from_traces(E, Q2, pdg):
+    """(1/2) sum |M|^2 / (64 pi M^2 E^2) with M = G_F V_ud/sqrt2 [l gamma^mu (1 - g5) nu]
+    [N' (gamma_mu F1 + i sigma_mu nu q^nu xiF2/2M - gamma_mu g5 F_A - q_mu g5 F_P/M) N], the
+    traces done with explicit 4x4 Dirac matrices (nucleon at rest, elastic kinematics)."""
+    from nuportal import constants
+    from nuportal.interactions.nu_electron import GEV2_TO_CM2
+
+    M, m = ff.M_NUCLEON, ccqe.lepton_mass(pdg)
+    El = E - Q2 / (2 * M)
+    pl = np.sqrt(El**2 - m**2)
+    c = (2 * E * El - m * m - Q2) / (2 * E * pl)
+    k, p = np.array([E, 0, 0, E]), np.array([M, 0, 0, 0.0])
+    lep = np.array([El, pl * np.sqrt(1 - c * c), 0, pl * c])
+    pp, q = k + p - lep, k - lep
+    f = ff.cc_form_factors(Q2)
+    ql = _METRIC @ q
+    gam = []
+    for mu in range(4):
+        sq = sum(0.5j * (_G[mu] @ _G[nu] - _G[nu] @ _G[mu]) * ql[nu] for nu in range(4))
+        gam.append(
+            _G[mu] * f.F1 + 0.5j * f.F2 / M * sq - _G[mu] @ _G5 * f.FA - q[mu] * _G5 * f.FP / M
+        )
+    lc = [_G[mu] @ (_ONE - _G5) for mu in range(4)]
+    out, inn = (
+        (_slash(lep) + m * _ONE, _slash(k)) if pdg > 0 else (_slash(k), _slash(lep) - m * _ONE)
+    )
+    L = np.array([[np.trace(out @ lc[a] @ inn @ _bar(lc[b])) for b in range(4)] for a in range(4)])
+    H = np.array(
+        [
+            [
+                np.trace((_slash(pp) + M * _ONE) @ gam[a] @ (_slash(p) + M * _ONE) @ _bar(gam[b]))
+                for b in range(4)
+            ]
+            for a in range(4)
+        ]
+    )
+    amp2 = np.einsum("ab,ac,bd,cd->", L, _METRIC, _METRIC, H).real
+    amp2 *= constants.G_FERMI**2 * constants.CKM_VUD**2 / 2 * 0.5  # coupling, nucleon spin average
+    return amp2 / (64 * np.pi * M * M * E * E) * GEV2_TO_CM2
+
+
+@pytest.mark.parametrize("pdg", [14, -14, 12, -12])
+@pytest.mark.parametrize("E, Q2", [(0.3, 0.1), (0.5, 0.2), (1.0, 0.05), (3.0, 1.2)])
+def test_llewellyn_smith_equals_explicit_dirac_traces(pdg, E, Q2):
+    # independent route to A, B, C (lepton mass and pseudoscalar terms included)
+    assert ccqe.free_differential_cross_section(E, Q2, pdg) == pytest.approx(
+        _dsigma_dq2_from_traces(E, Q2, pdg), rel=1e-10
+    )
