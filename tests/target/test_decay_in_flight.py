@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nuportal import constants
 from nuportal.detectors.geometry import Box
 from nuportal.generation.pipeline import generate
-from nuportal.kinematics import boost_from_rest_frame, isotropic_directions, two_body_momentum
+from nuportal.kinematics import (
+    boost_from_rest_frame,
+    boost_to_rest_frame,
+    isotropic_directions,
+    two_body_momentum,
+)
 from nuportal.sources.target.decay_in_flight import daughters_through_volume
 
 M_K, M_MU = constants.M_K_CHARGED, constants.M_MUON
@@ -102,3 +109,31 @@ def test_generate_target_bad_input(kwargs, word):
     args.update(kwargs)
     with pytest.raises(ValueError, match=word):
         generate(**args)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    p_k=st.floats(0.3, 60.0),
+    theta=st.floats(0.0, 0.5),
+    m_x=st.floats(0.01, 0.38),
+    seed=st.integers(0, 2**31),
+)
+def test_daughter_momentum_is_p_star_in_the_meson_frame(p_k, theta, m_x, seed):
+    # two-body kinematics: in the meson rest frame |p_X| = p* (four-momentum conservation with
+    # the partner) and X is on shell, for every kinematic root the sampler picks
+    rng = np.random.default_rng(seed)
+    n = 200
+    kaons = np.zeros((n, 4))
+    kaons[:, 0] = np.hypot(p_k, M_K)
+    kaons[:, 1], kaons[:, 3] = p_k * np.sin(theta), p_k * np.cos(theta)
+    box = Box([0.0, 0.0, 30.0], [6.0, 6.0, 6.0])
+    beam = daughters_through_volume(
+        kaons, np.zeros((n, 3)), np.full(n, 1.0 / n), M_K, CTAU_K, m_x, M_MU, box, 20.0, rng
+    )
+    ok = beam.weights > 0
+    if not np.any(ok):
+        return
+    rest = boost_to_rest_frame(beam.momenta[ok], kaons[ok])
+    p_star = float(two_body_momentum(M_K, m_x, M_MU))
+    assert np.allclose(np.linalg.norm(rest[:, 1:], axis=1), p_star, rtol=1e-6, atol=1e-9)
+    assert np.allclose(rest[:, 0], np.hypot(p_star, m_x), rtol=1e-6)
