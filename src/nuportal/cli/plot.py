@@ -19,7 +19,9 @@ def plot(
     events_file: Annotated[
         Path,
         typer.Argument(
-            help="File written by `nuportal generate`, `nuportal shower` or `nuportal dark-flux`."
+            help="File or scan directory written by nuportal: events (generate, upscatter; "
+            ".parquet, .csv, .hepmc3), shower, dark-flux, recast limits, oscillation fit "
+            "surface or predict spectrum, scan directory."
         ),
     ],
     out: Annotated[
@@ -27,27 +29,16 @@ def plot(
         typer.Option(help="Figure to write: .png, .pdf or .svg (default: a PNG beside the input)."),
     ] = None,
 ) -> None:
-    """Draw the standard distributions of an event, shower or dark-photon file to PNG."""
-    out = out or events_file.with_suffix(".png")
-    if not events_file.is_file():
+    """Draw the standard figure of any file (or scan directory) nuportal writes."""
+    out = out or (events_file.with_suffix(".png") if events_file.is_file() else
+                  events_file.with_name(events_file.name + ".png"))  # fmt: skip
+    if not events_file.exists():
         fail(f"{events_file}: file does not exist")
     check_plot(out, "--out")
-    from nuportal import io
-    from nuportal.plotting import plot_dark_photons, plot_events, plot_shower
+    from nuportal.plotting import plot_file
 
     try:
-        table = io.read_events(events_file, required=())
-        kind = table.attrs["metadata"].get("kind")
-        if kind == "shower":
-            plot_shower(table.attrs["metadata"], out)
-        elif kind == "dark_flux":
-            plot_dark_photons(table, out)
-        else:
-            try:
-                io.validate_events(table)
-            except io.EventFileError as exc:
-                raise io.EventFileError(f"{str(events_file)!r}: {exc}") from None
-            plot_events(table, out)
+        _, kind = plot_file(events_file, out)
     except (ValueError, OSError) as exc:
         fail(str(exc))
-    typer.echo(f"wrote {out}")
+    typer.echo(f"wrote {out} ({kind})")
