@@ -4,6 +4,8 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import integrate, stats
 
 from nuportal.constants import M_ELECTRON
@@ -147,3 +149,17 @@ def test_radiative_couplings_match_pdg_effective_nu_mu_e_couplings():
     gl, gr = ne.couplings(14, 1e-6, radiative=True)
     assert float(gl + gr) == pytest.approx(-0.0397, abs=1e-3)
     assert float(gl - gr) == pytest.approx(-0.5064, abs=1e-3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(E=st.floats(1e-3, 100.0), pdg=st.sampled_from([12, -12, 14, -14, 16, -16]))
+def test_sampled_events_conserve_four_momentum_and_obey_e_theta2_bound(E, pdg):
+    ev, pa = ne.sample_nu_electron(np.full(64, E), pdg, rng=2)
+    mom = pa[["E", "px", "py", "pz"]].to_numpy().reshape(-1, 2, 4)
+    init = np.broadcast_to([E + M_ELECTRON, 0.0, 0.0, E], (64, 4))
+    np.testing.assert_allclose(mom.sum(axis=1), init, atol=1e-12 * (1 + E))
+    el = mom[:, 1]
+    theta = np.arccos(np.clip(el[:, 3] / np.linalg.norm(el[:, 1:], axis=1), -1, 1))
+    # physics note A5: E_e theta_e^2 < 2 m_e (small-angle form; exact for E >> m_e)
+    assert np.all(el[:, 0] * theta**2 < 2 * M_ELECTRON * (1 + 2 * M_ELECTRON / E) + 1e-12)
+    assert np.all((ev["q0"] >= 0) & (ev["q0"] <= ne.t_max(E) * (1 + 1e-12)))
