@@ -191,3 +191,22 @@ def test_sbnd_flux_warns_that_rates_are_lower_bounds():
 
     with pytest.warns(ValidityWarning, match="1-3 GeV"):
         detector_flux("sbnd")
+
+
+def test_detectors_command_shows_geometry_material_baseline_and_beams():
+    from typer.testing import CliRunner
+
+    from nuportal.cli.app import app
+
+    result = CliRunner().invoke(app, ["detectors"])
+    assert result.exit_code == 0
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert sorted(lines) == list_detectors()
+    assert "box 7 x 3 x 5 m" in lines["dune_nd"] and "lbnf 574 m" in lines["dune_nd"]
+    assert "dune_nd_fhc (1e+22 POT)" in lines["dune_nd"]
+    assert "sphere r = 6.1 m" in lines["miniboone"] and "CH2" in lines["miniboone"]
+    assert "none (geometry only)" in lines["icarus"]
+    one = CliRunner().invoke(app, ["detectors", "NOvA_ND"])
+    assert one.exit_code == 0 and "arXiv:2108.08219" in one.stdout
+    bad = CliRunner().invoke(app, ["detectors", "superk"])
+    assert bad.exit_code == 2
