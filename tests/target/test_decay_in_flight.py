@@ -137,3 +137,23 @@ def test_daughter_momentum_is_p_star_in_the_meson_frame(p_k, theta, m_x, seed):
     p_star = float(two_body_momentum(M_K, m_x, M_MU))
     assert np.allclose(np.linalg.norm(rest[:, 1:], axis=1), p_star, rtol=1e-6, atol=1e-9)
     assert np.allclose(rest[:, 0], np.hypot(p_star, m_x), rtol=1e-6)
+
+
+@pytest.mark.parametrize("parent, m_x, partner", [("K+", 0.3, M_MU), ("pi+", 0.1, 0.000511)])
+def test_can_reach_is_conservative(parent, m_x, partner):
+    # the pre-selection of generate(source="target") drops only mesons whose X get zero weight
+    from nuportal.sources.target import sample_mesons
+    from nuportal.sources.target.decay_in_flight import can_reach
+
+    rng = np.random.default_rng(8)
+    mesons = sample_mesons("lbnf", parent, n=100_000, seed=rng)
+    m_parent = constants.mass(parent)
+    ctau = constants.lifetime(parent) * constants.SPEED_OF_LIGHT
+    pos = mesons.positions + np.array([0.0, 0.0, -574.0])  # ND-LAr-like box at the origin
+    box = Box([0.0, 0.0, 0.0], [7.0, 3.0, 5.0])
+    ok = can_reach(mesons.momenta, pos, m_parent, m_x, partner, box, 194.0)
+    beam = daughters_through_volume(
+        mesons.momenta, pos, mesons.weights, m_parent, ctau, m_x, partner, box, 194.0, rng
+    )
+    assert np.all(beam.weights[~ok] == 0.0)
+    assert 0.0 < ok.mean() < 0.9  # it does remove mesons

@@ -48,6 +48,10 @@ WEIGHT_NORMALIZATION = (
     "detector's active volume per K+ decaying at rest in the source (sum over events); multiply "
     "by the number of kaons decaying at rest to get events"
 )
+#: ``source="target"``: at most this many batches of mesons are drawn per chunk to find mesons
+#: whose daughters can reach the detector.
+_MAX_BATCHES = 200
+
 #: Weight normalization of ``source="target"``.
 WEIGHT_NORMALIZATION_TARGET = (
     "weight = expected number of decays of the new particle into the sampled channel inside the "
@@ -175,7 +179,11 @@ def target_production(
         the active volume with weights per POT (before the branching ratio), and metadata.
     """
     from nuportal.sources.target import get_beam, list_beams, sample_mesons
-    from nuportal.sources.target.decay_in_flight import DECAY_REGION, daughters_through_volume
+    from nuportal.sources.target.decay_in_flight import (
+        DECAY_REGION,
+        can_reach,
+        daughters_through_volume,
+    )
 
     if parent not in ("K+", "pi+"):
         raise ValueError(f"parent must be 'K+' or 'pi+', got {parent!r}")
@@ -227,11 +235,33 @@ def target_production(
     volume = detector.active_volume
 
     def make_beam(k: int, rng: np.random.Generator):
-        mesons = sample_mesons(target, parent, n=k, seed=rng)
+        # Mesons whose X cannot reach the detector contribute exactly zero: draw batches of k,
+        # keep those that can (can_reach is conservative), and subsample k of them at random
+        # with the weights scaled by n_kept / k (unbiased; weights per batch sum to the yield,
+        # hence the division by the number of batches).
+        kept_p, kept_x, kept_w, n_batches = [], [], [], 0
+        while n_batches < _MAX_BATCHES and sum(len(w) for w in kept_w) < k:
+            mesons = sample_mesons(target, parent, n=k, seed=rng)
+            pos = mesons.positions + origin
+            ok = can_reach(mesons.momenta, pos, m_parent, mass, partner, volume, decay_region)
+            kept_p.append(mesons.momenta[ok])
+            kept_x.append(pos[ok])
+            kept_w.append(mesons.weights[ok])
+            n_batches += 1
+        p4, x0, w = np.concatenate(kept_p), np.concatenate(kept_x), np.concatenate(kept_w)
+        w = w / n_batches
+        if len(w) == 0:  # nothing can reach the detector: k zero-weight placeholders
+            mesons = sample_mesons(target, parent, n=k, seed=rng)
+            p4, x0, w = mesons.momenta, mesons.positions + origin, np.zeros(k)
+        elif len(w) > k:
+            pick = rng.choice(len(w), size=k, replace=False)
+            p4, x0, w = p4[pick], x0[pick], w[pick] * (len(w) / k)
+        elif len(w) < k:  # batch limit hit: resample with replacement (still unbiased)
+            pick = rng.integers(0, len(w), size=k)
+            p4, x0, w = p4[pick], x0[pick], w[pick] * (len(w) / k)
         return daughters_through_volume(
-            mesons.momenta, mesons.positions + origin, mesons.weights, m_parent, ctau, mass,
-            partner, volume, float(decay_region), rng,
-        )  # fmt: skip
+            p4, x0, w, m_parent, ctau, mass, partner, volume, float(decay_region), rng
+        )
 
     prod = KDARProduction(
         mass=mass,

@@ -26,11 +26,11 @@ from types import MappingProxyType
 import numpy as np
 from numpy.typing import NDArray
 
-from nuportal.detectors.geometry import Volume, sample_uniform_points
+from nuportal.detectors.geometry import Box, Cylinder, Sphere, Union, Volume, sample_uniform_points
 from nuportal.kinematics import two_body_momentum
 from nuportal.sources.point_source import ParentBeam
 
-__all__ = ["DECAY_REGION", "daughters_through_volume"]
+__all__ = ["DECAY_REGION", "bounding_sphere", "can_reach", "daughters_through_volume"]
 
 #: Length [m] of the region where mesons may decay, by catalog beam: the decay pipes of LBNF
 #: (194 m, DUNE CDR/TDR, arXiv:2002.03005) and NuMI (675 m, arXiv:1507.06690) and the BNB decay
@@ -126,3 +126,55 @@ def daughters_through_volume(
     out[:, 1:] = p_x[:, None] * n_hat
     w = weights * prob * total * inv_pdir
     return ParentBeam(out, vertex, w, np.zeros(n))
+
+
+def bounding_sphere(volume: Volume) -> tuple[NDArray[np.float64], float]:
+    """Centre [m] and radius [m] of a sphere that contains ``volume``."""
+    c = np.asarray(volume.center, float)
+    if isinstance(volume, Box):
+        return c, 0.5 * float(np.linalg.norm(volume.size))
+    if isinstance(volume, Sphere):
+        return c, float(volume.radius)
+    if isinstance(volume, Cylinder):
+        return c, float(np.hypot(volume.radius, 0.5 * volume.length))
+    if isinstance(volume, Union):
+        parts = [bounding_sphere(v) for v in volume.volumes]
+        return c, max(float(np.linalg.norm(pc - c)) + r for pc, r in parts)
+    raise ValueError(f"no bounding sphere for a {type(volume).__name__}")
+
+
+def can_reach(
+    momenta: NDArray[np.float64],
+    positions: NDArray[np.float64],
+    parent_mass: float,
+    daughter_mass: float,
+    partner_mass: float,
+    volume: Volume,
+    decay_region: float,
+) -> NDArray[np.bool_]:
+    """False for mesons whose daughter X cannot reach ``volume`` from any decay point.
+
+    Conservative (never False for a meson that can reach it): X makes at most the angle
+    arcsin[(p*/m_X) / (beta gamma)_M] with the meson's direction when it is slower in the meson
+    frame than the meson in the lab; the angle between the meson direction and the volume's
+    bounding sphere is smallest, over the decay segment, at the production point for the centre
+    and at the closest approach for the sphere's angular radius.
+    """
+    p_star = float(two_body_momentum(parent_mass, daughter_mass, partner_mass))
+    p_mag = np.linalg.norm(momenta[:, 1:], axis=1)
+    d_hat = momenta[:, 1:] / p_mag[:, None]
+    bg_m = p_mag / parent_mass
+    bg_x = np.inf if daughter_mass == 0 else p_star / daughter_mass
+    sin_max = np.minimum(bg_x / bg_m, 1.0)
+    theta_max = np.where(sin_max < 1.0, np.arcsin(sin_max), np.pi)
+    center, radius = bounding_sphere(volume)
+    rel = center - positions
+    dist0 = np.linalg.norm(rel, axis=1)
+    along = np.einsum("ij,ij->i", rel, d_hat)
+    ang0 = np.arccos(np.clip(along / dist0, -1.0, 1.0))
+    t_c = np.clip(along, 0.0, decay_region)
+    d_min = np.linalg.norm(rel - t_c[:, None] * d_hat, axis=1)
+    ang_det = np.where(
+        d_min > radius, np.arcsin(np.minimum(radius / np.maximum(d_min, 1e-300), 1.0)), np.pi
+    )
+    return ang0 - ang_det <= theta_max
