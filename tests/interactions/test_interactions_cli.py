@@ -67,6 +67,22 @@ def test_rates_command_matches_the_api(tmp_path):
     assert "numu_cc" in result.stdout and "nu_e_elastic" in result.stdout
 
 
+def test_detector_option_sets_flux_material_and_mass(tmp_path):
+    """--detector nova_nd: the NOvA ND neutrino-mode flux, CH2 and its 193 t active mass."""
+    from nuportal.detectors import get_detector
+
+    out = tmp_path / "r.csv"
+    result = _invoke("rates", "--detector", "nova_nd", "--processes", "nu_e_elastic", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    mass = get_detector("nova_nd").active_mass
+    api = rate_summary(event_rates("nova_nd_fhc", "CH2", processes=["nu_e_elastic"], tonnes=mass))
+    got = pd.read_csv(out).set_index("channel")["events"]
+    np.testing.assert_allclose(got[api.index].to_numpy(), api.to_numpy(), rtol=1e-7)
+    assert "nova_nd_fhc on CH2" in result.stdout
+    result = _invoke("rates", "--detector", "dune_nd", "--flux", "nova_nd_fhc")
+    assert result.exit_code == 2 and "not both" in result.stderr
+
+
 def test_convert_command_adds_observables(tmp_path):
     from nuportal.interactions.nuhepmc import write_nuhepmc
 

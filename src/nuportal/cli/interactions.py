@@ -52,10 +52,60 @@ class TargetName(str, Enum):
     H1 = "H1"
 
 
+class DetectorName(str, Enum):
+    """Catalog detectors with a shipped flux (nuportal.sources.fluxes.DETECTOR_FLUXES)."""
+
+    dune_nd = "dune_nd"
+    nova_nd = "nova_nd"
+    sbnd = "sbnd"
+    microboone = "microboone"
+    miniboone = "miniboone"
+
+
 FluxOption = Annotated[
     FluxName, typer.Option(help="Neutrino flux table (nu / cm^2 / POT / GeV) at the detector.")
 ]
 TargetOption = Annotated[TargetName, typer.Option(help="Target material of the detector.")]
+# with --detector as the alternative: None means "not given" (defaults dune_nd_fhc, Ar40)
+FluxOrDetectorOption = Annotated[
+    FluxName | None,
+    typer.Option(
+        "--flux",
+        help="Neutrino flux table (nu / cm^2 / POT / GeV) at the detector [default: dune_nd_fhc].",
+    ),
+]
+TargetOrDetectorOption = Annotated[
+    TargetName | None,
+    typer.Option("--target", help="Target material of the detector [default: Ar40]."),
+]
+DetectorOption = Annotated[
+    DetectorName | None,
+    typer.Option(
+        help="Catalog detector instead of --flux/--target: its neutrino-mode flux, its material "
+        "(LAr: Ar40; mineral oil, scintillator: CH2) and its active mass as the default --tonnes."
+    ),
+]
+
+
+def _resolve(
+    detector: DetectorName | None, flux: FluxName | None, target: TargetName | None
+) -> tuple[str, str, float | None]:
+    """(flux table, material, active mass [t] or None) from --detector or --flux/--target."""
+    if detector is None:
+        return (
+            (flux or FluxName.dune_nd_fhc).value,
+            (target or TargetName.Ar40).value,
+            None,
+        )
+    if flux is not None or target is not None:
+        fail("give --detector or --flux/--target, not both")
+    from nuportal.detectors import get_detector
+    from nuportal.sources.fluxes import DETECTOR_FLUXES
+
+    det = get_detector(detector.value)
+    medium = (det.target_material or "").lower()
+    material = "Ar40" if "lar" in medium or "argon" in medium else "CH2"
+    return DETECTOR_FLUXES[detector.value]["fhc"], material, det.active_mass
 ProcessesOption = Annotated[
     str | None,
     typer.Option(
@@ -64,7 +114,10 @@ ProcessesOption = Annotated[
     ),
 ]
 PotOption = Annotated[float, typer.Option(help="Exposure in protons on target (POT), > 0.")]
-TonnesOption = Annotated[float, typer.Option(help="Detector target mass (tonnes), > 0.")]
+TonnesOption = Annotated[
+    float | None,
+    typer.Option(help="Detector target mass (tonnes), > 0 (default: the detector's, else 1)."),
+]
 
 
 def _processes(text: str | None) -> list[str] | None:
@@ -111,8 +164,9 @@ def _plot(record, plot: Path) -> None:
 
 @interactions_app.command("events")
 def events(
-    flux: FluxOption = FluxName.dune_nd_fhc,
-    target: TargetOption = TargetName.Ar40,
+    flux: FluxOrDetectorOption = None,
+    target: TargetOrDetectorOption = None,
+    detector: DetectorOption = None,
     processes: ProcessesOption = None,
     n_events: NEventsOption = 10_000,
     seed: SeedOption = 1,
@@ -121,7 +175,8 @@ def events(
         typer.Option(help="Scale weights to expected events for this exposure (POT), > 0."),
     ] = None,
     tonnes: Annotated[
-        float | None, typer.Option(help="Target mass (tonnes) for --pot (default 1).")
+        float | None,
+        typer.Option(help="Target mass (tonnes) for --pot (default: the detector's, else 1)."),
     ] = None,
     out: Annotated[
         Path,
@@ -135,6 +190,7 @@ def events(
     _event_suffix(out)
     check_writable(out)
     check_writable(plot)
+    flux_name, material, mass = _resolve(detector, flux, target)
     names = _processes(processes)
     if pot is not None:
         _positive(pot, "--pot")
@@ -146,12 +202,13 @@ def events(
 
     try:
         record = generate_interactions(
-            flux.value, target.value, processes=names, n_events=n_events, seed=seed
+            flux_name, material, processes=names, n_events=n_events, seed=seed
         )
         if pot is not None:
             from nuportal.interactions.rates import units_per_tonne
 
-            record = record.scaled(pot, (tonnes or 1.0) * units_per_tonne(target.value))
+            t = tonnes if tonnes is not None else (mass or 1.0)
+            record = record.scaled(pot, t * units_per_tonne(material))
         _write(record, out)
     except ValueError as exc:
         fail(str(exc))
@@ -163,11 +220,12 @@ def events(
 
 @interactions_app.command("rates")
 def rates(
-    flux: FluxOption = FluxName.dune_nd_fhc,
-    target: TargetOption = TargetName.Ar40,
+    flux: FluxOrDetectorOption = None,
+    target: TargetOrDetectorOption = None,
+    detector: DetectorOption = None,
     processes: ProcessesOption = None,
     pot: PotOption = 1e21,
-    tonnes: TonnesOption = 1.0,
+    tonnes: TonnesOption = None,
     by_process: Annotated[
         bool, typer.Option("--by-process", help="One row per channel and process.")
     ] = False,
@@ -175,23 +233,23 @@ def rates(
 ) -> None:
     """Expected events per channel (nu_mu CC, nu_e CC, NC, nu e elastic, ...) for an exposure."""
     _positive(pot, "--pot")
-    _positive(tonnes, "--tonnes")
+    if tonnes is not None:
+        _positive(tonnes, "--tonnes")
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
         fail(f"--out must end in .csv or .parquet, got {str(out)!r}")
     check_writable(out)
+    flux_name, material, mass = _resolve(detector, flux, target)
+    tonnes = tonnes if tonnes is not None else (mass or 1.0)
     names = _processes(processes)
     from nuportal.interactions.rates import event_rates, rate_summary
 
     try:
-        table = event_rates(flux.value, target.value, processes=names, pot=pot, tonnes=tonnes)
+        table = event_rates(flux_name, material, processes=names, pot=pot, tonnes=tonnes)
     except ValueError as exc:
         fail(str(exc))
     if not by_process:
         table = rate_summary(table).rename("events").reset_index()
-    typer.echo(
-        f"{flux.value} on {target.value}: events for {pot:.3g} POT and {tonnes:g} t "
-        "(formula units of the material)"
-    )
+    typer.echo(f"{flux_name} on {material}: events for {pot:.3g} POT and {tonnes:g} t")
     typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     if out is not None:
         if out.suffix.lower() == ".parquet":
