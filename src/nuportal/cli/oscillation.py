@@ -144,6 +144,7 @@ def oscillation_predict(
     out: Annotated[
         Path | None, out_option("Also write the spectrum table (.csv or .parquet).")
     ] = None,
+    plot: PlotOption = None,
 ) -> None:
     """Oscillated / unoscillated spectrum at a detector for one 3+1 point."""
     # above ~1e3 eV^2 the oscillation is averaged at every detector; 1e6 keeps phases finite
@@ -151,6 +152,7 @@ def oscillation_predict(
     check_number("--sin2-2theta", sin2_2theta, low=0.0, high=1.0)
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
+    check_plot(plot)
     import pandas as pd
 
     from nuportal.inference.near_detector import oscillated_spectrum
@@ -170,7 +172,15 @@ def oscillation_predict(
         }
     )
     typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    table.attrs.update(
+        detector=detector, channel=channel.value, dm2_eV2=dm2, sin2_2theta=sin2_2theta
+    )
     typer.echo(f"total ratio at {detector} ({channel.value}): {spec.total_ratio:.5g}")
     if out is not None:
         write_table(table, out)
         typer.echo(f"wrote {out}")
+    if plot is not None:
+        from nuportal.plotting import plot_oscillation_spectrum
+
+        plot_oscillation_spectrum(table, plot)
+        typer.echo(f"wrote {plot}")
