@@ -309,3 +309,17 @@ def test_observables_table_and_e_theta2_helper_agree():
     table = observables(rec)
     np.testing.assert_allclose(table["E_theta2"], e_theta2_events(rec))
     assert list(table.index) == list(range(len(rec)))
+
+
+def test_missing_pt_of_fermi_gas_ccqe_is_the_struck_nucleons_transverse_momentum():
+    """nu_mu n -> mu- p on the carbon Fermi gas, no final-state interactions, every particle
+    seen: the final state's transverse momentum is the initial neutron's (nuc_px, nuc_py)."""
+    from nuportal.interactions.generate import generate_interactions
+
+    rec = generate_interactions(
+        "nova_nd_fhc", "C12", processes=["ccqe"], n_events=400, seed=5, flavours=["numu"]
+    )
+    pt = missing_pt_events(rec, visibility=ALL_VISIBLE)
+    expected = np.hypot(rec.events["nuc_px"], rec.events["nuc_py"]).to_numpy()
+    np.testing.assert_allclose(pt, expected, rtol=1e-9, atol=1e-12)
+    assert np.max(expected) <= 0.221 + 1e-12  # inside the Fermi sphere (k_F of carbon)
