@@ -59,6 +59,12 @@ def _root(
     ] = False,
 ) -> None:
     """New-physics phenomenology at accelerator neutrino facilities."""
+    import warnings
+
+    from nuportal.validity import cli_showwarning
+
+    # documented limitations met at run time: one line "nuportal: warning: ..." on stderr
+    warnings.showwarning = cli_showwarning
 
 
 # ---------------------------------------------------------------- command groups (one line each)

@@ -56,7 +56,11 @@ def _magnitude(name: str, what: str, hidden: bool = False) -> typer.models.Optio
 def upscatter(
     experiment: Annotated[
         str,
-        typer.Option(help="Experiment: an exposure name (see `nuportal detectors`)."),
+        typer.Option(
+            help="Experiment: a detector with a beam (miniboone, microboone, sbnd, dune_nd, "
+            "nova_nd; its first beam, FHC), a beam name (e.g. miniboone_rhc, nova_nd_rhc) or an "
+            "experiment file (.toml); case-insensitive; see `nuportal detectors`."
+        ),
     ] = "miniboone",
     m4: Annotated[
         float, typer.Option("--m4", help="Mass of the heavy neutral lepton N4 (GeV).")
@@ -116,7 +120,9 @@ def upscatter(
     unweight: Annotated[
         bool, typer.Option(help="Unweight by accept-reject (events of equal weight, same total).")
     ] = False,
-    out: Annotated[Path, out_option("Output: .parquet, .csv or .hepmc3.")] = Path("events.parquet"),
+    out: Annotated[
+        Path, out_option("Output: .parquet, .csv or .hepmc3 (written in chunks).")
+    ] = Path("upscattering.parquet"),
     plot: PlotOption = None,
 ) -> None:
     """Generate weighted upscattering events nu A -> N A, N decaying in the detector."""
@@ -147,13 +153,20 @@ def upscatter(
 
     from nuportal import io
     from nuportal.detectors.exposures import exposure
-    from nuportal.generation.upscattering import generate_upscattering, write_upscattering_hepmc3
+    from nuportal.generation.upscattering import (
+        ZeroRateError,
+        generate_upscattering,
+        write_upscattering,
+        write_upscattering_hepmc3,
+    )
     from nuportal.models.dark_neutrino import DarkNeutrinoModel
 
     try:
         exposure(experiment)
     except (ValueError, OSError) as exc:
         fail(f"--experiment {experiment}: {exc}")
+    options = {"flavour": flavour.value, "decay": decay.value, "hnl": hnl, "seed": seed,
+               "progress": show_progress()}  # fmt: skip
     try:
         base = flavour.value.removesuffix("bar")
         model = DarkNeutrinoModel(
@@ -162,38 +175,35 @@ def upscatter(
             UD5=u_d5, **{f"mu_tr_{base}4": mu_tr},
         )  # fmt: skip
         with np.errstate(invalid="ignore", divide="ignore"):  # a zero rate is reported below
-            events = generate_upscattering(
-                model, experiment, n_events, flavour=flavour.value, decay=decay.value, hnl=hnl,
-                seed=seed, progress=show_progress(),
-            )  # fmt: skip
-        rate = events["upscattering_weight"].to_numpy()
-        if not (np.isfinite(rate).all() and rate.sum() > 0):
-            fail(
-                f"--flavour {flavour.value}: no upscattering at {experiment} (a zero rate: its "
-                f"flux has no {flavour.value} neutrinos in the range that can produce N{hnl})"
-            )
-        if unweight:
-            from nuportal.generation.unweighting import unweight as unweight_events
+            if unweight:  # accept-reject needs the largest weight of the run: in memory
+                from nuportal.generation.unweighting import unweight as unweight_events
 
-            metadata = events.attrs["metadata"]
-            events = unweight_events(events, rng=seed)
-            events.attrs["metadata"] = metadata
-        if fmt == ".hepmc3":
-            write_upscattering_hepmc3(events, out)
-        else:
-            io.write_events(events, out, events.attrs["metadata"])
+                events = generate_upscattering(model, experiment, n_events, **options)
+                metadata = events.attrs["metadata"]
+                events = unweight_events(events, rng=seed)
+                events.attrs["metadata"] = metadata
+                if fmt == ".hepmc3":
+                    write_upscattering_hepmc3(events, out)
+                else:
+                    io.write_events(events, out, metadata)
+                summary = {"n_events": len(events), "weight_sum": float(events["weight"].sum()),
+                           "metadata": metadata, "preview": events}  # fmt: skip
+            else:  # streamed: memory of one chunk at any --n-events
+                summary = write_upscattering(model, experiment, out, n_events, **options)
+    except ZeroRateError as exc:
+        fail(f"--flavour {flavour.value}: {exc}")
     except ValueError as exc:
         fail(str(exc))
-    meta = events.attrs["metadata"]
+    meta = summary["metadata"]
     typer.echo(
-        f"wrote {len(events)} events to {out}: {meta['upscatters']:.4g} upscatters at "
-        f"{meta['experiment']} ({meta['pot']:g} POT), {events['weight'].sum():.4g} of them "
+        f"wrote {summary['n_events']} events to {out}: {meta['upscatters']:.4g} upscatters at "
+        f"{meta['experiment']} ({meta['pot']:g} POT), {summary['weight_sum']:.4g} of them "
         f"decaying into {decay.value} inside the detector (N c tau = {meta['ctau_m']:.3g} m)"
     )
     if plot is not None:
         from nuportal.plotting import plot_upscattering
 
-        plot_upscattering(events, plot)
+        plot_upscattering(summary["preview"], plot)  # the first chunk samples every channel
         typer.echo(f"wrote {plot}")
 
 

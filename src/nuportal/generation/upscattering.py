@@ -68,6 +68,7 @@ from nuportal.streaming import DEFAULT_CHUNK_SIZE, check_memory, concat_chunks
 __all__ = [
     "DECAY_CHANNELS",
     "Channel",
+    "ZeroRateError",
     "channels",
     "generate_upscattering",
     "iter_upscattering",
@@ -76,6 +77,10 @@ __all__ = [
 ]
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
+
+
+class ZeroRateError(ValueError):
+    """The requested upscattering has a zero rate (no flux of that flavour, vanishing couplings)."""
 
 
 @dataclass(frozen=True)
@@ -473,6 +478,11 @@ def iter_upscattering(
             f"(highest energy {exp.energy_range[1]} GeV)"
         )
     totals = np.array([max(p[3].integral, 0.0) for p in plans])
+    if not (np.all(np.isfinite(totals)) and totals.sum() > 0.0):
+        raise ZeroRateError(
+            f"no upscattering at {exp.name}: a zero rate (its flux has no {flavour} neutrinos "
+            f"in the range that can produce N{hnl}, or their couplings to N{hnl} vanish)"
+        )
     shares = np.maximum(np.round(n_events * totals / totals.sum()).astype(int), 1)
     if _check_memory:
         check_memory(int(shares.sum()), _BYTES_PER_EVENT, "n_events",
