@@ -72,3 +72,47 @@ def test_atomic_output_leaves_nothing_on_interrupt(tmp_path):
         tmp.write_text("partial")
         raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- through the command line
+def test_table_outputs_follow_their_suffix_and_the_umask(tmp_path):
+    """Found: CSV text written to a .parquet name; tables 0644 but event files 0600."""
+    from typer.testing import CliRunner
+
+    from nuportal.cli import app
+
+    old = os.umask(0o027)
+    try:
+        for name in ("spectrum.parquet", "spectrum.csv"):
+            out = tmp_path / name
+            args = ["oscillation", "predict", "--dm2", "1.3", "--sin2-2theta", "0.003",
+                    "--detector", "microboone", "--out", str(out)]  # fmt: skip
+            result = CliRunner().invoke(app, args)
+            assert result.exit_code == 0, result.stderr
+            assert _mode(out) == 0o640
+        parquet = pd.read_parquet(tmp_path / "spectrum.parquet")  # really parquet
+        csv = pd.read_csv(tmp_path / "spectrum.csv")
+        assert list(parquet.columns) == list(csv.columns)
+        np.testing.assert_allclose(parquet["ratio"], csv["ratio"], rtol=1e-7)  # %.8g in CSV
+    finally:
+        os.umask(old)
+
+
+def test_oscillation_fit_seed_drives_the_feldman_cousins_toys(tmp_path):
+    """Found: ``oscillation fit`` had no --seed although its toys are random."""
+    from typer.testing import CliRunner
+
+    from nuportal.cli import app
+
+    def critical(seed: int, name: str) -> np.ndarray:
+        out = tmp_path / name
+        grid = ["--experiment", "lsnd", "--n-sin2", "2", "--n-dm2", "2"]
+        toys = ["--fc-toys", "10", "--workers", "1", "--seed", str(seed)]
+        args = ["oscillation", "fit", *grid, *toys, "--out", str(out)]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.stderr
+        return pd.read_csv(out)["delta_critical_fc90"].to_numpy()
+
+    first, again, other = critical(3, "a.csv"), critical(3, "b.csv"), critical(4, "c.csv")
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
