@@ -163,3 +163,17 @@ def test_sampled_events_conserve_four_momentum_and_obey_e_theta2_bound(E, pdg):
     # physics note A5: E_e theta_e^2 < 2 m_e (small-angle form; exact for E >> m_e)
     assert np.all(el[:, 0] * theta**2 < 2 * M_ELECTRON * (1 + 2 * M_ELECTRON / E) + 1e-12)
     assert np.all((ev["q0"] >= 0) & (ev["q0"] <= ne.t_max(E) * (1 + 1e-12)))
+
+
+def test_recoil_threshold_sampling():
+    E, pdg, tmin = 3.0, 14, 1.0
+    ev, _ = ne.sample_nu_electron(np.full(100_000, E), pdg, rng=6, T_min=tmin)
+    T = ev["q0"].to_numpy()
+    assert T.min() >= tmin
+    np.testing.assert_allclose(ev["weight"], ne.total_cross_section(E, pdg, T_min=tmin))
+    # mean T equals int T dsigma / int dsigma over [T_min, T_max] (quadrature)
+    num = integrate.quad(lambda t: t * ne.differential_cross_section(E, t, pdg), tmin, ne.t_max(E))[
+        0
+    ]
+    den = integrate.quad(lambda t: ne.differential_cross_section(E, t, pdg), tmin, ne.t_max(E))[0]
+    assert T.mean() == pytest.approx(num / den, abs=4 * T.std() / np.sqrt(T.size))
