@@ -272,6 +272,7 @@ def test_unknown_process_ids_need_a_mode_map(tmp_path):
     "edit,message",
     [
         (lambda t: "hello\nworld\n", "not a HepMC3"),
+        (lambda t: t.replace("Asciiv3-START", "IO_GenEvent-START"), "not a HepMC3"),  # HepMC2
         (lambda t: t[: len(t) // 2], "truncated"),
         (lambda t: t.replace(" 4\nP 2 0", " 1\nP 2 0", 1), "no incoming neutrino"),
         (lambda t: t.replace("A 0 signal_process_id", "A 0 something_else", 1), "process ID"),

@@ -269,9 +269,11 @@ def _quiet_stdio() -> Iterator[None]:
 def _check_envelope(path: Path) -> int:
     """Check the HepMC3 ASCII envelope; return the number of event records ('E' lines)."""
     with open(path, "rb") as fh:
-        head = fh.read(64)
-        if not (head.startswith(b"HepMC::Version") or head.startswith(b"HepMC::Asciiv3")):
-            raise _fail(path, "not a HepMC3 ASCII file (no 'HepMC::Version' header)")
+        head = fh.read(256)
+        if b"HepMC::Asciiv3-START_EVENT_LISTING" not in head:
+            raise _fail(
+                path, "not a HepMC3 ASCII file (no 'HepMC::Asciiv3-START_EVENT_LISTING' header)"
+            )
         fh.seek(0)
         count, previous = 0, b"\n"
         tail = b""
