@@ -242,6 +242,13 @@ def sample(kind: str, E_nu, nu_pdg: int, target: str, rng, cc: bool, **params):
     ev["pF"] = np.linalg.norm(p_nuc, axis=1)
     ev["nuc_px"], ev["nuc_py"], ev["nuc_pz"] = p_nuc[:, 0], p_nuc[:, 1], p_nuc[:, 2]
     ev["kF"] = nuc.kF
+    if kind == "res":  # what the M_A_RES knob needs: the three tensor contractions
+        t = np.full((E.size, 3), np.nan)
+        ok = ~closed
+        if np.any(ok):
+            t[ok] = resonant.tensor_components(e_gen[ok], W[ok], Q2[ok], nu_pdg, cc)
+        for i, col in enumerate(_T_COLUMNS):
+            ev[col] = t[:, i]
     ev["weight"] = np.where(closed, 0.0, 1.0)
     return ev, pa
 
@@ -284,24 +291,55 @@ def _scale_knob_weight(mode: str, name: str):
     return weight
 
 
+_T_COLUMNS = ("res_t_vv", "res_t_va", "res_t_aa")
+
+
+def _e_star(events) -> np.ndarray:
+    """Neutrino energy in the struck nucleon's rest frame [GeV] (nucleon at rest if unknown)."""
+    E = events["E_nu"].to_numpy(float)
+    if "nuc_pz" not in events.columns:
+        return E
+    pn = events[["nuc_px", "nuc_py", "nuc_pz"]].to_numpy(float)
+    pn = np.nan_to_num(pn)
+    M = ki.M_NUCLEON
+    return E * (np.sqrt(M * M + np.sum(pn * pn, axis=1)) - pn[:, 2]) / M
+
+
 def _ma_res_weight(events, value: float) -> np.ndarray:
+    """Ratio of |M|^2 at M_A_RES = value and at the generation value, from the stored tensor
+    contractions (T_VV + g T_VA + g^2 T_AA; recomputed from the kinematics if absent)."""
     from nuportal.interactions.reweight import generated_value
 
     old = generated_value(events, "M_A_RES")
     w = np.ones(len(events))
-    mode = events["mode"].to_numpy()
-    if old == value or not np.any(mode == "res"):
+    res = events["mode"].to_numpy() == "res"
+    if old == value or not np.any(res):
         return w
-    nu = events["nu_pdg"].to_numpy()
-    nuc = events["hit_nucleon_pdg"].to_numpy()
-    cc = events["cc"].to_numpy()
-    E, W, Q2 = (events[c].to_numpy() for c in ("E_nu", "W", "Q2"))
-    for key in set(zip(nu[mode == "res"], nuc[mode == "res"], cc[mode == "res"], strict=True)):
-        sel = (mode == "res") & (nu == key[0]) & (nuc == key[1]) & (cc == key[2])
-        args = (E[sel], W[sel], Q2[sel], int(key[0]), int(key[1]), bool(key[2]))
-        d_new = resonant.d2sigma_dw_dq2(*args, M_A=value)
-        d_old = resonant.d2sigma_dw_dq2(*args, M_A=old)
-        w[sel] = np.where(d_old > 0, d_new / np.where(d_old > 0, d_old, 1.0), 1.0)
+    idx = np.flatnonzero(res)
+    Q2 = events["Q2"].to_numpy(float)[idx]
+    if all(c in events.columns for c in _T_COLUMNS):
+        t = events.loc[:, list(_T_COLUMNS)].to_numpy(float)[idx]
+    else:
+        t = np.full((idx.size, 3), np.nan)
+    missing = ~np.all(np.isfinite(t), axis=1)
+    if np.any(missing):
+        sub = events.iloc[idx[missing]]
+        e_star = _e_star(sub)
+        nu = sub["nu_pdg"].to_numpy()
+        cc = sub["cc"].to_numpy()
+        for key in set(zip(nu, cc, strict=True)):
+            sel = (nu == key[0]) & (cc == key[1])
+            t_sel = resonant.tensor_components(e_star[sel], sub["W"].to_numpy(float)[sel],
+                                               sub["Q2"].to_numpy(float)[sel], int(key[0]),
+                                               bool(key[1]))
+            tmp = t[missing]
+            tmp[sel] = t_sel
+            t[missing] = tmp
+    g_old = resonant.axial_shape(Q2, old)
+    g_new = resonant.axial_shape(Q2, value)
+    num = t[:, 0] + g_new * t[:, 1] + g_new**2 * t[:, 2]
+    den = t[:, 0] + g_old * t[:, 1] + g_old**2 * t[:, 2]
+    w[idx] = np.where(den > 0, np.clip(num, 0.0, None) / np.where(den > 0, den, 1.0), 1.0)
     return w
 
 

@@ -50,9 +50,11 @@ __all__ = [
     "DELTA_GAMMA",
     "DELTA_MASS",
     "M_A_RES_DEFAULT",
+    "axial_shape",
     "d2sigma_dw_dq2",
     "form_factors",
     "sigma_res",
+    "tensor_components",
 ]
 
 DELTA_MASS: float = 1.232
@@ -67,13 +69,14 @@ def form_factors(Q2: ArrayLike, M_A: float = M_A_RES_DEFAULT, nc: bool = False
                  ) -> dict[str, NDArray[np.float64]]:
     """N -> Delta form factors C3V..C6A at Q^2 [GeV^2] (module docstring), dimensionless.
 
-    ``M_A`` [GeV] is the axial mass; ``nc`` multiplies the vector ones by 1 - 2 sin^2 theta_W.
+    ``M_A`` [GeV] is the axial mass (``inf``: no Q^2 fall-off of the axial ones); ``nc``
+    multiplies the vector ones by 1 - 2 sin^2 theta_W.
     """
-    if not (np.isfinite(M_A) and M_A > 0):
+    if not (M_A > 0):
         raise ValueError(f"M_A_RES must be finite and > 0 GeV, got {M_A!r}")
     Q2 = np.asarray(Q2, float)
     dv = (1.0 + Q2 / _MV**2) ** -2
-    c5a = 1.2 * (1.0 + Q2 / M_A**2) ** -2 / (1.0 + Q2 / (3.0 * M_A**2))
+    c5a = 1.2 * axial_shape(Q2, M_A)
     vs = 1.0 - 2.0 * SIN2_THETA_W if nc else 1.0
     return {
         "C3V": vs * 2.13 * dv / (1.0 + Q2 / (4.0 * _MV**2)),
@@ -90,17 +93,51 @@ def _u(Q2):
     return np.log1p(np.asarray(Q2, float) / 0.05)
 
 
-@lru_cache(maxsize=16)
-def _tensor_table(M_A: float, nc: bool) -> RegularGridInterpolator:
-    """H^{mu nu}(W, Q^2) on a grid (q along z), linear interpolation in (W, ln(1 + Q^2/0.05))."""
+def axial_shape(Q2: ArrayLike, M_A: float) -> NDArray[np.float64]:
+    """g(Q^2) = C5A(Q^2)/C5A(0) [dimensionless]: every axial form factor is C_iA(Q^2; M_A = inf)
+    x g, so the hadron tensor is H_VV + g H_VA + g^2 H_AA with M_A-independent pieces."""
+    Q2 = np.asarray(Q2, float)
+    return (1.0 + Q2 / M_A**2) ** -2 / (1.0 + Q2 / (3.0 * M_A**2))
+
+
+@lru_cache(maxsize=4)
+def _tensor_table(nc: bool) -> RegularGridInterpolator:
+    """H_VV, H_VA, H_AA (q along z) on a (W, ln(1 + Q^2/0.05)) grid, linear interpolation;
+    96 outputs: real and imaginary parts of the three 4x4 tensors."""
     w = np.linspace(_W_LO, W_CUT, 40)
     u = np.linspace(0.0, _u(_Q2_GRID_MAX), 56)
     ww, uu = np.meshgrid(w, u, indexing="ij")
     q2 = 0.05 * np.expm1(uu.ravel())
-    H = dt.hadron_tensor(ww.ravel(), q2, form_factors(q2, M_A, nc), ki.M_NUCLEON)
-    vals = np.concatenate([H.real.reshape(-1, 16), H.imag.reshape(-1, 16)], axis=1)
-    return RegularGridInterpolator((w, u), vals.reshape(w.size, u.size, 32),
-                                   bounds_error=False, fill_value=0.0)
+    ff = form_factors(q2, np.inf, nc)  # axial part with g = 1
+    zero = np.zeros_like(q2)
+    vec = {k: (v if k.endswith("V") else zero) for k, v in ff.items()}
+    ax = {k: (v if k.endswith("A") else zero) for k, v in ff.items()}
+    h_vv = dt.hadron_tensor(ww.ravel(), q2, vec, ki.M_NUCLEON)
+    h_aa = dt.hadron_tensor(ww.ravel(), q2, ax, ki.M_NUCLEON)
+    h_va = dt.hadron_tensor(ww.ravel(), q2, ff, ki.M_NUCLEON) - h_vv - h_aa
+    parts = [x.reshape(-1, 16) for h in (h_vv, h_va, h_aa) for x in (h.real, h.imag)]
+    return RegularGridInterpolator((w, u), np.concatenate(parts, axis=1).reshape(
+        w.size, u.size, 96), bounds_error=False, fill_value=0.0)
+
+
+def tensor_components(E: ArrayLike, W: ArrayLike, Q2: ArrayLike, nu_pdg: int, cc: bool = True
+                      ) -> NDArray[np.float64]:
+    """(T_VV, T_VA, T_AA) = L_{mu nu} H_XY^{mu nu} [GeV^4 units of the traces], shape (N, 3).
+
+    The spin-summed |M|^2 / (couplings) at axial mass M_A is T_VV + g T_VA + g^2 T_AA with
+    g = :func:`axial_shape` (Q^2, M_A). Points must be inside the kinematic range.
+    """
+    E, W, Q2 = (np.atleast_1d(np.asarray(a, float)) for a in (E, W, Q2))
+    m = ki.lepton_mass(nu_pdg, cc)
+    vals = _tensor_table(bool(not cc))(np.stack([W, _u(Q2)], axis=-1))
+    k, kp = _lepton_frame(E, W, Q2, m)
+    L = dt.lepton_tensor_fast(k, kp, nu_pdg < 0)
+    out = np.empty((E.size, 3))
+    for i in range(3):  # the three tensors
+        H = (vals[:, 32 * i: 32 * i + 16] + 1j * vals[:, 32 * i + 16: 32 * i + 32]).reshape(
+            -1, 4, 4)
+        out[:, i] = dt.contract(L, H)
+    return out
 
 
 def _lepton_frame(E, W, Q2, m):
@@ -147,10 +184,9 @@ def d2sigma_dw_dq2(E: ArrayLike, W: ArrayLike, Q2: ArrayLike, nu_pdg: int, nucle
     out = np.zeros(E.size)
     if np.any(ok):
         e, w, q2 = E[ok], W[ok], Q2[ok]
-        vals = _tensor_table(float(M_A), bool(not cc))(np.stack([w, _u(q2)], axis=-1))
-        H = (vals[:, :16] + 1j * vals[:, 16:]).reshape(-1, 4, 4)
-        k, kp = _lepton_frame(e, w, q2, m)
-        T = dt.contract(dt.lepton_tensor_fast(k, kp, nu_pdg < 0), H)
+        t = tensor_components(e, w, q2, nu_pdg, cc)
+        g = axial_shape(q2, M_A)
+        T = t[:, 0] + g * t[:, 1] + g * g * t[:, 2]
         g2 = G_FERMI**2 * (CKM_VUD**2 if cc else 1.0)
         dsdq2 = g2 / 2.0 * 0.5 * T / (64.0 * np.pi * ki.M_NUCLEON**2 * e * e)
         out[ok] = (isospin_factor(nu_pdg, nucleon_pdg, cc) * dsdq2 * _breit_wigner(w)
