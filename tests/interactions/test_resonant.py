@@ -116,6 +116,15 @@ def test_axial_mass_decomposition_matches_direct_tensor():
     assert np.allclose(t[:, 0] + g * t[:, 1] + g * g * t[:, 2], direct, rtol=0.01)
 
 
+def test_cached_tables_equal_direct_quadrature():
+    # the generator's cached sigma(E) tables (pchip in ln E) vs the direct quadrature
+    E = np.array([0.45, 0.8, 1.7, 7.3])
+    for nu, nucleon, cc in ((14, 2212, True), (-12, 2212, True)):
+        tab = S.sigma_nucleon("res", E, nu, nucleon, cc)
+        direct = resonant.sigma_res(E, nu, nucleon, cc)
+        assert np.allclose(tab, direct, rtol=0.01)
+
+
 def test_bad_parameters():
     with pytest.raises(ValueError, match="M_A_RES"):
         resonant.form_factors(0.5, M_A=-1.0)

@@ -78,8 +78,14 @@ def sigma_nucleon(kind: str, E, nu_pdg: int, nucleon: int, cc: bool, **params) -
     """Cross section [cm^2] per nucleon of mode ``kind`` (cached table, pchip in ln E)."""
     E = dis._check_energy(E)
     p = _params(params)
+    scale = 1.0
+    if kind == "res":  # p and n differ by the isospin factor only: one table per (nu, cc)
+        base = 2112 if nu_pdg > 0 else 2212
+        scale = (resonant.isospin_factor(nu_pdg, nucleon, cc)
+                 / resonant.isospin_factor(nu_pdg, base, cc))
+        nucleon = base
     tab = _sigma_table(kind, int(nu_pdg), int(nucleon), bool(cc), tuple(sorted(p.items())))
-    return np.nan_to_num(tab(np.log(E)), nan=0.0).clip(0.0)
+    return scale * np.nan_to_num(tab(np.log(E)), nan=0.0).clip(0.0)
 
 
 def sigma_nucleus(kind: str, E, nu_pdg: int, target: str, cc: bool, **params) -> np.ndarray:
