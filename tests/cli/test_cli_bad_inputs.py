@@ -88,6 +88,8 @@ CASES: list[tuple[list[str], str]] = [
     (["shower", "--energy", "0"], "--energy"),
     (["shower", "--cut", "0"], "--cut"),
     (["shower", "--cut", "20"], "--cut"),  # above the primary energy
+    (["shower", "--energy", "1e9"], "--energy"),  # was "energy must be ... got 1019329.5, ..."
+    (["shower", "--energy", "0.0004", "--cut", "0.0001"], "--energy"),  # below m_e + cut
     (["shower", "--length", "-3"], "--length"),
     (["shower", "--radius", "0"], "--radius"),
     (["shower", "--out", "shower.hepmc3"], "--out"),  # a table, not events: was a crash
@@ -267,12 +269,12 @@ def test_console_script_bad_input_and_interrupt(tmp_path):
 
 
 def test_ctrl_c_inside_a_command_is_one_line(monkeypatch, tmp_path):
-    import nuportal
+    from nuportal.generation import pipeline
 
     def interrupted(**kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(nuportal, "generate", interrupted)
+    monkeypatch.setattr(pipeline, "iter_generate", interrupted)  # generate streams through it
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["generate", "--n-events", "10"])
     assert result.exit_code == 130

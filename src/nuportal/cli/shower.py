@@ -80,13 +80,31 @@ RadiusOption = Annotated[
 ]
 
 
+#: highest primary energy (GeV): the tabulated cross sections end at 1e6 GeV, and secondaries
+#: (e+ annihilating on an atomic electron) may carry a little more than the primary
+MAX_PRIMARY_ENERGY = 1.0e5
+
+
 def _check_shower_options(
-    energy: float, cut: float, n_events: int, length: float | None, radius: float | None
+    particle: Primary,
+    energy: float,
+    cut: float,
+    n_events: int,
+    length: float | None,
+    radius: float | None,
 ) -> None:
     if n_events < 1:
         fail(f"--n-events must be a positive integer, got {n_events}")
-    check_number("--energy", energy, low=0.0, low_open=True, unit="GeV")
+    check_number("--energy", energy, low=0.0, high=MAX_PRIMARY_ENERGY, low_open=True, unit="GeV")
     check_number("--cut", cut, low=0.0, high=energy, low_open=True, high_open=True, unit="GeV")
+    if particle != Primary.gamma:
+        from nuportal.sources.shower.qed_constants import M_E
+
+        if not energy > M_E + cut:
+            fail(
+                f"--energy {energy:g} GeV is the total energy of the {particle.value}: it must "
+                f"exceed its mass plus --cut, {M_E + cut:.6g} GeV"
+            )
     check_number("--length", length, low=0.0, low_open=True, unit="cm")
     check_number("--radius", radius, low=0.0, low_open=True, unit="cm")
 
@@ -109,7 +127,7 @@ def shower(
 ) -> None:
     """Simulate electromagnetic showers in a thick target."""
     n_events = alias(n_events, n_legacy)
-    _check_shower_options(energy, cut, n_events, length, radius)
+    _check_shower_options(particle, energy, cut, n_events, length, radius)
     check_out(out, TABLE_SUFFIXES)
     check_plot(plot)
     from nuportal import io
@@ -178,7 +196,7 @@ def dark_flux(
 ) -> None:
     """Simulate showers and the dark photons they produce (weighted list, yields, flux)."""
     n_events = alias(n_events, n_legacy)
-    _check_shower_options(energy, cut, n_events, length, None)
+    _check_shower_options(particle, energy, cut, n_events, length, None)
     check_number("--mass", mass, low=0.0, low_open=True, unit="GeV")
     if mass >= energy:
         fail(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -100,7 +101,7 @@ class ShowerResult:
         through matter", longitudinal shower development) to the mean profile by least squares
         weighted with its standard errors; t_max = (a - 1)/b.
         """
-        from scipy.optimize import curve_fit
+        from scipy.optimize import OptimizeWarning, curve_fit
         from scipy.special import gammaln
 
         centres = 0.5 * (self.depth_edges[1:] + self.depth_edges[:-1])
@@ -112,16 +113,18 @@ class ShowerResult:
             return norm * scale * b * np.exp((a - 1) * np.log(b * t) - b * t - gammaln(a))
 
         peak = centres[np.argmax(mean)]
-        (a, b, _), _ = curve_fit(
-            model,
-            centres[ok],
-            mean[ok],
-            p0=(1.0 + 0.5 * peak, 0.5, 1.0),
-            sigma=np.where(err[ok] > 0, err[ok], mean[ok].max() * 1e-3),
-            absolute_sigma=False,
-            bounds=([1.0, 1e-3, 0.1], [100.0, 5.0, 10.0]),
-            maxfev=20_000,
-        )
+        with warnings.catch_warnings():  # only the best-fit values are used, not the covariance
+            warnings.simplefilter("ignore", OptimizeWarning)
+            (a, b, _), _ = curve_fit(
+                model,
+                centres[ok],
+                mean[ok],
+                p0=(1.0 + 0.5 * peak, 0.5, 1.0),
+                sigma=np.where(err[ok] > 0, err[ok], mean[ok].max() * 1e-3),
+                absolute_sigma=False,
+                bounds=([1.0, 1e-3, 0.1], [100.0, 5.0, 10.0]),
+                maxfev=20_000,
+            )
         return float((a - 1.0) / b)
 
     def track_length_per_shower(self) -> dict[str, NDArray[np.float64]]:
