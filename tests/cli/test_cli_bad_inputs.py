@@ -120,6 +120,12 @@ CASES: list[tuple[list[str], str]] = [
     (["upscatter", "--hnl", "5"], "--m5"),
     (["upscatter", "--m5", "0.1"], "--m5"),  # below --m4
     (["upscatter", "--m4", "0"], "--m4"),
+    (["upscatter", "--mzprime", "100"], "--mzprime"),  # above m_Z
+    (["upscatter", "--epsilon", "1"], "--epsilon"),
+    (["upscatter", "--umu5", "0.1"], "--m5"),  # an N5 coupling without N5
+    (["upscatter", "--m5", "0.2", "--majorana", "--umu5", "1e-3"], "--m5"),  # was a traceback
+    (["upscatter", "--m5", "0.2", "--u-d4", "0.9", "--u-d5", "0.9", "--umu5", "1e-3", "--hnl",
+      "5", "--decay", "N4 e e"], "--u-d5"),  # was "unitarity: UD4^2 + UD5^2 must be <= 1"
     (["upscatter", "--flavour", "x"], "--flavour"),
     (["upscatter", "--out", "events.txt"], "--out"),
     (["upscatter", "--plot", "events.tiff"], "--plot"),
@@ -280,3 +286,15 @@ def test_ctrl_c_inside_a_command_is_one_line(monkeypatch, tmp_path):
     assert result.exit_code == 130
     assert result.stderr == "nuportal: interrupted\n"
     assert os.listdir(tmp_path) == []
+
+
+def test_api_reports_a_closed_channel_as_closed():
+    """Found: N4 -> nu mu mu below 2 m_mu was reported as 'couplings vanish'."""
+    from nuportal.generation.upscattering import generate_upscattering
+    from nuportal.models.dark_neutrino import DarkNeutrinoModel
+
+    model = DarkNeutrinoModel(0.15, 1.25, epsilon=1e-3, Umu4=1e-3, gD=1.0, UD4=1.0)
+    with pytest.raises(ValueError, match=r"kinematically closed: m4 = 0\.15 GeV .* 0\.211"):
+        generate_upscattering(model, "miniboone", 100, decay="nu mu mu")
+    with pytest.raises(ValueError, match="couplings vanish"):  # open, but no dipole
+        generate_upscattering(model, "miniboone", 100, decay="nu gamma")

@@ -134,9 +134,12 @@ def upscatter(
     if n_events < 1:
         fail(f"--n-events must be a positive integer, got {n_events}")
     check_number("--m4", m4, low=0.0, low_open=True, unit="GeV")
-    check_number("--mzprime", mzprime, low=0.0, low_open=True, unit="GeV")
+    from nuportal.models.dark_neutrino import DARKNEWS_ELECTROWEAK
+
+    m_z = DARKNEWS_ELECTROWEAK.m_z  # GeV: the model's Z' is lighter than the Z
+    check_number("--mzprime", mzprime, low=0.0, high=m_z, low_open=True, high_open=True, unit="GeV")
     check_number("--m5", m5, low=m4, low_open=True, unit="GeV (above --m4)")
-    check_number("--epsilon", epsilon, low=0.0, high=1.0)
+    check_number("--epsilon", epsilon, low=0.0, high=1.0, high_open=True)
     for name, value in (("--ue4", ue4), ("--umu4", umu4), ("--utau4", utau4), ("--u-d4", u_d4),
                         ("--ue5", ue5), ("--umu5", umu5), ("--utau5", utau5), ("--u-d5", u_d5)):  # fmt: skip
         check_number(name, value, low=0.0, high=1.0)
@@ -145,6 +148,15 @@ def upscatter(
     check_number("--mu-tr", mu_tr, low=0.0, unit="GeV^-1")
     if g_d is not None and alpha_d is not None:
         fail("give --g-d or --alpha-d, not both")
+    if m5 is None and any(v != 0.0 for v in (ue5, umu5, utau5, u_d5)):
+        fail("--ue5, --umu5, --utau5 and --u-d5 are couplings of N5: give its mass --m5")
+    if m5 is not None and not dirac:
+        fail("--m5: the 3+2 model is implemented for Dirac HNLs only (drop --majorana)")
+    if m5 is not None and u_d4**2 + u_d5**2 > 1.0 + 1e-12:
+        fail(
+            f"--u-d4 and --u-d5: |U_D4|^2 + |U_D5|^2 must be <= 1 (unitarity), got "
+            f"{u_d4**2 + u_d5**2:.6g}"
+        )
     _check_channel(flavour, decay, hnl, m4, m5, mu_tr,
                    {"e": ue4, "mu": umu4, "tau": utau4}, {"e": ue5, "mu": umu5, "tau": utau5})  # fmt: skip
     fmt = check_out(out, EVENT_SUFFIXES)

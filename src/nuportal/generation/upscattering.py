@@ -450,6 +450,14 @@ def iter_upscattering(
     width = float(produced.total_width)
     channel_width = _decay_width(produced, decay)
     if not channel_width > 0.0:
+        lepton = constants.M_MUON if decay.endswith("mu mu") else constants.M_ELECTRON
+        threshold = 0.0 if decay == "nu gamma" else 2 * lepton
+        threshold += float(model.m4) if decay.startswith("N4") else 0.0
+        if not float(produced.m4) > threshold:
+            raise ValueError(
+                f"N{hnl} -> {decay} is kinematically closed: m{hnl} = {float(produced.m4):g} GeV "
+                f"is not above the threshold {threshold:.6g} GeV"
+            )
         raise ValueError(f"N{hnl} has no width into {decay!r} for this model (couplings vanish)")
     branching = channel_width / width
     detector = exp.geometry()
