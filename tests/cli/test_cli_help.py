@@ -149,7 +149,7 @@ class _Stop(Exception):
     [(["--n", "7"], ["--n-events", "7"])],
 )
 def test_old_event_count_spelling_is_a_hidden_alias(monkeypatch, old, new):
-    import nuportal
+    from nuportal.generation import pipeline
 
     seen = []
 
@@ -157,7 +157,7 @@ def test_old_event_count_spelling_is_a_hidden_alias(monkeypatch, old, new):
         seen.append(kwargs["n_events"])
         raise ValueError("stop here")
 
-    monkeypatch.setattr(nuportal, "generate", fake_generate)
+    monkeypatch.setattr(pipeline, "iter_generate", fake_generate)  # generate streams through it
     for args in (old, new):
         result = runner.invoke(app, ["generate", *args, "--out", "/tmp/never-written.parquet"])
         assert result.exit_code == 2, result.stderr
@@ -187,7 +187,7 @@ def test_old_coupling_spellings_are_hidden_aliases(monkeypatch):
 
 def test_choices_accept_any_capitalization(tmp_path, monkeypatch):
     """Found: some commands accepted MicroBooNE, others rejected KDAR."""
-    import nuportal
+    from nuportal.generation import pipeline
 
     seen = []
 
@@ -195,7 +195,7 @@ def test_choices_accept_any_capitalization(tmp_path, monkeypatch):
         seen.append((kwargs["model"], kwargs["source"], kwargs["method"], kwargs["mixing"]))
         raise ValueError("stop here")
 
-    monkeypatch.setattr(nuportal, "generate", fake_generate)
+    monkeypatch.setattr(pipeline, "iter_generate", fake_generate)  # generate streams through it
     args = ["generate", "--model", "SCALAR", "--mass", "0.1", "--source", "KDAR", "--method",
             "NumPy", "--mixing", "E", "--out", str(tmp_path / "x.parquet")]  # fmt: skip
     result = runner.invoke(app, args)

@@ -75,7 +75,11 @@ def generate(
     n_events: NEventsOption = 100_000,
     n_legacy: NLegacyOption = None,
     detector: Annotated[
-        str, typer.Option(help="Detector name (see `nuportal detectors`).")
+        str,
+        typer.Option(
+            help="Detector: dune_nd, icarus, microboone, miniboone, nova_nd, sbnd "
+            "(case-insensitive; see `nuportal detectors`) or an experiment file (.toml)."
+        ),
     ] = "microboone",
     source: Annotated[
         Source, typer.Option(help="Source of the parents: kdar (kaons decaying at rest).")
@@ -104,8 +108,16 @@ def generate(
         fail(f"--detector: {exc}")
     check_out(out, EVENT_SUFFIXES)
     check_plot(plot)
+    from nuportal.generation.pipeline import write_generated
+
     try:
-        events = nuportal.generate(
+        # streamed into the file chunk by chunk: memory of one chunk at any --n-events. PDG
+        # Monte Carlo numbers of the decaying particle in HepMC3 files: 9900012 for a heavy
+        # neutral lepton (the convention of the HeavyN UFO models, arXiv:1411.7305) and 54 for a
+        # spin-0 mediator (PDG Monte Carlo numbering scheme, "dark sector" codes 51-60)
+        summary = write_generated(
+            out,
+            parent_pdg=9900012 if model == ModelName.hnl else 54,
             model=model.value,
             mass=mass,
             coupling=coupling,
@@ -118,25 +130,14 @@ def generate(
             seed=seed,
             progress=show_progress(),
         )
-        # PDG Monte Carlo numbers of the decaying particle in HepMC3 files: 9900012 for a heavy
-        # neutral lepton (the convention of the HeavyN UFO models, arXiv:1411.7305) and 54 for a
-        # spin-0 mediator (PDG Monte Carlo numbering scheme, "dark sector" codes 51-60)
-        nuportal.io.write_events(
-            events,
-            out,
-            metadata=events.attrs.get("metadata"),
-            parent_pdg=9900012 if model == ModelName.hnl else 54,
-        )
     except ValueError as exc:
         fail(str(exc))
-    total = events["weight"].sum()
-    sel = events.loc[events["selected"], "weight"].sum() if "selected" in events else float("nan")
     typer.echo(
-        f"wrote {len(events)} events to {out}; expected decays in the detector per source decay: "
-        f"{total:.4g} (selected {sel:.4g})"
+        f"wrote {summary['n_events']} events to {out}; expected decays in the detector per "
+        f"source decay: {summary['weight_sum']:.4g} (selected {summary['selected_weight_sum']:.4g})"
     )
     if plot is not None:
         from nuportal.plotting import plot_events
 
-        plot_events(events, plot)
+        plot_events(summary["preview"], plot)  # the first chunk, weights scaled to the total
         typer.echo(f"wrote {plot}")
