@@ -125,6 +125,40 @@ def test_cached_tables_equal_direct_quadrature():
         assert np.allclose(tab, direct, rtol=0.01)
 
 
+def test_total_equals_adaptive_integral_of_the_double_differential():
+    # Gauss-Legendre (W, ln Q^2) total vs scipy's adaptive dblquad of d2sigma/dW dQ^2 (Q^2 inner)
+    from scipy.integrate import dblquad
+
+    E = 1.2
+    m = ki.lepton_mass(14, True)
+
+    def inner_lo(w):
+        return float(ki.q2_limits(E, w, m, M)[0])
+
+    def inner_hi(w):
+        return float(ki.q2_limits(E, w, m, M)[1])
+
+    w_hi = min(1.7, float(ki.w_max(E, m, M)))
+    val, _ = dblquad(lambda q2, w: float(resonant.d2sigma_dw_dq2(E, w, q2, 14, 2212)),
+                     M + ki.M_PI + 1e-6, w_hi, inner_lo, inner_hi, epsrel=1e-4)
+    assert resonant.sigma_res(np.array([E]), 14, 2212)[0] == pytest.approx(val, rel=0.005)
+
+
+def test_nc_pi0_photons_are_final_state():
+    # NC Delta -> N pi0: the pi0 is kept as decayed (status 2), its two photons are final
+    # (status 1) and reconstruct the pi0 mass and momentum
+    ev, pa = S.sample("res", np.full(300, 1.0), 14, "C12", np.random.default_rng(3), False)
+    assert (ev["lep_pdg"] == 14).all() and not ev["cc"].any()
+    pi0 = pa[pa.pdg == 111]
+    gam = pa[pa.pdg == 22]
+    assert len(pi0) > 100 and (pi0.status == 2).all() and (gam.status == 1).all()
+    assert len(gam) == 2 * len(pi0)
+    pair = gam.groupby("event")[["E", "px", "py", "pz"]].sum().loc[pi0.event]
+    assert np.allclose(pair.to_numpy(), pi0[["E", "px", "py", "pz"]].to_numpy(), atol=1e-9)
+    p = pair.to_numpy()
+    assert np.allclose(np.sqrt(p[:, 0] ** 2 - np.sum(p[:, 1:] ** 2, 1)), ki.M_PI0, atol=1e-6)
+
+
 def test_bad_parameters():
     with pytest.raises(ValueError, match="M_A_RES"):
         resonant.form_factors(0.5, M_A=-1.0)

@@ -66,11 +66,11 @@ def _sigma_table(kind: str, nu_pdg: int, nucleon: int, cc: bool, par: tuple) -> 
     m = ki.lepton_mass(nu_pdg, cc)
     lo, _ = w_range(kind)
     e_th = ((lo + m) ** 2 - ki.M_NUCLEON**2) / (2.0 * ki.M_NUCLEON)
-    le = np.linspace(np.log(e_th), np.log(dis.E_MAX), 90)
+    le = np.linspace(np.log(e_th), np.log(dis.E_MAX), 64)
     E = np.exp(le)
     E[0] = e_th
     s = ki.integrate_w_q2(dsigma(kind, nu_pdg, nucleon, cc, p), E[1:], lo, w_range(kind)[1], m,
-                          ki.M_NUCLEON, n_w=40, n_q=40)
+                          ki.M_NUCLEON, n_w=36, n_q=32)
     return PchipInterpolator(le, np.concatenate([[0.0], s]), extrapolate=False)
 
 
