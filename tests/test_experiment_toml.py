@@ -169,3 +169,33 @@ def test_a_copy_of_a_builtin_file_is_a_valid_user_file(tmp_path):
     assert mine.baseline() == ref.baseline()
     with pytest.raises(ValueError, match="allowed options"):
         get_detector(path, bnb_distance=3.0)
+
+
+def test_every_command_that_takes_an_experiment_takes_the_file(tmp_path):
+    """generate --detector, upscatter --experiment, oscillation predict --detector, detectors."""
+    from typer.testing import CliRunner
+
+    from nuportal.cli.app import app
+
+    text = GOOD.replace('flux_file = "flux.dat"', 'flux_table = "miniboone_fhc"')
+    text = text.replace('limitation = "a toy flux"\n', "")
+    path = _write(tmp_path, text, flux=False)
+    runner = CliRunner()
+    runs = [
+        ["detectors", str(path)],
+        ["generate", "--detector", str(path), "--n-events", "200", "--method", "numpy",
+         "--out", str(tmp_path / "g.parquet")],
+        ["upscatter", "--experiment", str(path), "--n-events", "200",
+         "--out", str(tmp_path / "u.parquet")],
+        ["oscillation", "predict", "--dm2", "1", "--sin2-2theta", "0.01", "--detector", str(path)],
+    ]  # fmt: skip
+    for args in runs:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.stderr)
+    assert "my_lartpc" in runner.invoke(app, runs[0]).stdout
+    bad = _write(tmp_path, text.replace("title", "titel"), flux=False)
+    for args in runs:
+        args = [str(bad) if a == str(path) else a for a in args]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and "unknown key detector.titel" in result.stderr, args
+        assert len(result.stderr.strip().splitlines()) == 1

@@ -138,7 +138,12 @@ def oscillation_predict(
         float, typer.Option(help="Effective amplitude sin^2 2theta of the channel, in [0, 1].")
     ],
     detector: Annotated[
-        str, typer.Option(help="sbnd, microboone, miniboone, dune_nd or nova_nd.")
+        str,
+        typer.Option(
+            help="Detector with a flux table: dune_nd, microboone, miniboone, nova_nd, sbnd "
+            "(case-insensitive; see `nuportal detectors`), or an experiment file (.toml) with "
+            "a [[beam]] (its FHC beam; 20 bins over its energy range)."
+        ),
     ] = "sbnd",
     channel: Annotated[Channel, typer.Option(help="Oscillation channel.")] = Channel.numu_to_nue,
     out: Annotated[
@@ -153,12 +158,30 @@ def oscillation_predict(
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
     check_plot(plot)
+    import numpy as np
     import pandas as pd
 
+    from nuportal.detectors.catalog import is_experiment_file, resolve_name
     from nuportal.inference.near_detector import oscillated_spectrum
+    from nuportal.sources.fluxes import DETECTOR_FLUXES
 
     try:
-        spec = oscillated_spectrum(detector, channel.value, sin2_2theta, dm2)
+        if is_experiment_file(detector):  # a user's setup: its flux, 20 bins over its range
+            from nuportal.detectors.experiment_file import load_experiment_file
+
+            setup = load_experiment_file(detector)
+            beam = setup.beam("fhc" if any(b.mode == "fhc" for b in setup.beams.values()) else None)
+            flux = setup.flux(beam.name)
+            lo = max(beam.energy_range_GeV[0], float(flux.E_GeV[0]), 1e-3)
+            hi = min(beam.energy_range_GeV[1], float(flux.E_GeV[-1]))
+            spec = oscillated_spectrum(flux, channel.value, sin2_2theta, dm2,
+                                       np.linspace(lo, hi, 21))  # fmt: skip
+        else:
+            name = resolve_name(detector)
+            if name not in DETECTOR_FLUXES:
+                fail(f"--detector {detector}: no flux table is shipped for {name} (geometry "
+                     f"only); detectors with one: {', '.join(sorted(DETECTOR_FLUXES))}")  # fmt: skip
+            spec = oscillated_spectrum(name, channel.value, sin2_2theta, dm2)
     except ValueError as exc:
         fail(f"--detector {detector}: {exc}" if detector in str(exc) else str(exc))
     edges = spec.E_edges_GeV
