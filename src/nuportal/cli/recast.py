@@ -116,6 +116,9 @@ def recast_microboone_kdar(
             )
     except ValueError as exc:
         fail(str(exc))
+    # the run's HNL nature and mixing flavour travel with the table (nuportal plot labels by them)
+    limits["mixing"] = mixing.value
+    limits["majorana"] = majorana
     write_table(limits, out, float_format="%.6g")
     typer.echo(f"wrote {len(limits)} rows to {out}")
     if plot is not None:
@@ -129,7 +132,8 @@ def recast_microboone_kdar(
         if mixing == KdarMixing.mu:
             curve = kelly_machado_2021_hnl_limit("scalar")
             published = pd.DataFrame({"mass_GeV": curve.mass_GeV, "U2": curve.limit})
-        plot_recast(limits, reference, plot, published=published)
+        plot_recast(limits, reference, plot, published=published, mixing=mixing.value,
+                    majorana=majorana)  # fmt: skip
         typer.echo(f"wrote {plot}")
 
 
