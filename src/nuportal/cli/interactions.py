@@ -183,7 +183,7 @@ def events(
         out_option(
             "Output file: .parquet (events, plus <name>.particles.parquet) or .hepmc3 (NuHepMC)."
         ),
-    ] = Path("events.parquet"),
+    ] = Path("interaction_events.parquet"),
     plot: PlotOption = None,
 ) -> None:
     """Weighted Standard-Model neutrino events for a flux and a target material."""
@@ -269,7 +269,7 @@ def convert(
     ],
     out: Annotated[
         Path, out_option("Output: .parquet (with reconstructed observables) or .hepmc3.")
-    ] = Path("events.parquet"),
+    ] = Path("converted_events.parquet"),
     binding_energy: Annotated[
         float, typer.Option(help="Binding energy of the QE energy estimator (GeV), in [0, 0.1].")
     ] = 0.03,
