@@ -197,7 +197,7 @@ def sample(kind: str, E_nu, nu_pdg: int, target: str, rng, cc: bool, **params):
     (:data:`nuportal.interactions.targets.NUCLEUS_PARAMETERS` k_F; free nucleons at rest), on
     shell and without binding energy; the interaction is generated in its rest frame and boosted
     to the lab. Events below threshold get weight 0, and so do Pauli-blocked ones (res and
-    nonres_pion on nuclei: final nucleon momentum below k_F; column ``pauli_blocked``), so the
+    nonres_pion on nuclei: final nucleon momentum below k_F), so the
     generator's rates include the blocking while the sigma tables are free-nucleon sums.
     """
     from nuportal._validation import as_rng
@@ -262,7 +262,6 @@ def sample(kind: str, E_nu, nu_pdg: int, target: str, rng, cc: bool, **params):
     blocked = np.zeros(E.size, dtype=bool)
     if nuc.kF > 0 and kind != "dis":  # Pauli blocking of the nucleon of the N pi final state
         blocked = np.linalg.norm(hadrons[:, 0, 1:], axis=1) < nuc.kF
-    ev["pauli_blocked"] = blocked
     ev["weight"] = np.where(closed | blocked, 0.0, 1.0)
     return ev, pa
 
