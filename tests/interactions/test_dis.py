@@ -75,3 +75,29 @@ def test_bad_input():
         dis.sigma_dis(np.array([-1.0]), 14, 2212)
     with pytest.raises(ValueError, match="nonres_pion_scale"):
         dis.sigma_nonres(np.array([2.0]), 14, 2212, scale=-1.0)
+
+
+def test_dis_final_state_conserves_charge_and_momentum():
+    # hadronic system split into a nucleon + pions: charge = nucleon charge + (+1 for nu CC);
+    # four-momentum of lepton + hadrons = beam + Fermi-gas nucleon; more pions at larger W
+    from nuportal.interactions import _sampler as S
+
+    E = np.full(1500, 8.0)
+    ev, pa = S.sample("dis", E, 14, "Ar40", np.random.default_rng(4), True)
+    assert (ev["weight"] == 1).all() and (ev["W"] >= dis.W_CUT).all()
+    had = pa[pa.pdg.isin([2212, 2112, 211, -211, 111])]
+    charge = had.pdg.map({2212: 1, 2112: 0, 211: 1, -211: -1, 111: 0}).groupby(had.event).sum()
+    expected = np.where(ev["hit_nucleon_pdg"] == 2212, 2, 1)
+    assert np.array_equal(charge.sort_index().to_numpy(), expected)
+    assert (had.groupby("event").pdg.apply(lambda s: s.isin([2212, 2112]).sum()) == 1).all()
+    fin = pa[((pa.status == 1) & (pa.pdg != 22)) | (pa.pdg == 111)]
+    tot = fin.groupby("event")[["E", "px", "py", "pz"]].sum().to_numpy()
+    pn = ev[["nuc_px", "nuc_py", "nuc_pz"]].to_numpy()
+    M = 0.5 * (0.93827 + 0.93957)
+    init = np.column_stack([8.0 + np.sqrt(M**2 + np.sum(pn**2, 1)), pn[:, 0], pn[:, 1],
+                            8.0 + pn[:, 2]])
+    assert np.allclose(tot, init, atol=1e-6)
+    n_pi = had[~had.pdg.isin([2212, 2112])].groupby("event").size()
+    n_pi = n_pi.reindex(ev.index, fill_value=0).to_numpy()
+    W = ev["W"].to_numpy()
+    assert n_pi[W > 3.0].mean() > n_pi[W < 2.2].mean() + 0.5
