@@ -163,6 +163,22 @@ def test_nc_pi0_photons_are_final_state():
     assert np.allclose(np.sqrt(p[:, 0] ** 2 - np.sum(p[:, 1:] ** 2, 1)), ki.M_PI0, atol=1e-6)
 
 
+@pytest.mark.parametrize("kind", ["res", "nonres_pion"])
+@pytest.mark.parametrize("nu, cc", [(-14, True), (14, False)])
+def test_single_pion_charges_conserved(kind, nu, cc):
+    # N pi final states: charge = nucleon charge + (+1 nu CC, -1 nubar CC, 0 NC); every
+    # isospin-allowed channel appears (Delta0 -> n pi0 / p pi-, Delta+ -> p pi0 / n pi+)
+    ev, pa = S.sample(kind, np.full(400, 1.5), nu, "O16", 9, cc)
+    had = pa[pa.pdg.isin([2212, 2112, 211, -211, 111])]
+    q = had.pdg.map({2212: 1, 2112: 0, 211: 1, -211: -1, 111: 0}).groupby(had.event).sum()
+    dq = (1 if nu > 0 else -1) if cc else 0
+    expected = (ev["hit_nucleon_pdg"] == 2212).astype(int).to_numpy() + dq
+    assert np.array_equal(q.sort_index().to_numpy(), expected)
+    chans = set(had.groupby("event").pdg.apply(lambda s: tuple(sorted(s))))
+    allowed = {(111, 2112), (111, 2212), (211, 2112), (211, 2212), (-211, 2112), (-211, 2212)}
+    assert chans <= allowed and len(chans) >= (2 if cc else 4)
+
+
 def test_bad_parameters():
     with pytest.raises(ValueError, match="M_A_RES"):
         resonant.form_factors(0.5, M_A=-1.0)

@@ -97,16 +97,16 @@ def sigma_nucleus(kind: str, E, nu_pdg: int, target: str, cc: bool, **params) ->
             + nuc.N * sigma_nucleon(kind, E, nu_pdg, 2112, cc, **params))
 
 
-def _final_state_res(nucleon, nu_pdg, cc, had, rng):
+def _final_state_res(nucleon, nu_pdg, cc, rng):
     qh = np.array([ki.hadron_charge(nu_pdg, n_, cc) for n_ in (2212, 2112)])[
         (nucleon == 2112).astype(int)]
     # Delta charge qh: ++ -> p pi+; + -> p pi0 (2/3) / n pi+; 0 -> n pi0 (2/3) / p pi-; - -> n pi-
     u = rng.random(nucleon.size)
-    nuc_charge = np.where(qh == 2, 1, np.where(qh == -1, 0, np.where(u < 2 / 3, qh, qh - 1)))
+    nuc_charge = np.where(qh == 2, 1, np.where(qh == -1, 0, np.where(u < 2 / 3, qh, 1 - qh)))
     return nuc_charge, qh - nuc_charge
 
 
-def _final_state_nonres(nucleon, nu_pdg, cc, had, rng):
+def _final_state_nonres(nucleon, nu_pdg, cc, rng):
     qh = np.array([ki.hadron_charge(nu_pdg, n_, cc) for n_ in (2212, 2112)])[
         (nucleon == 2112).astype(int)]
     u = rng.random(nucleon.size)
@@ -234,7 +234,7 @@ def sample(kind: str, E_nu, nu_pdg: int, target: str, rng, cc: bool, **params):
         hadrons, pdgs = _final_state_dis(nucleon, nu_pdg, cc, had, W, rng)
     else:
         fs = _final_state_res if kind == "res" else _final_state_nonres
-        nq, pq = fs(nucleon, nu_pdg, cc, had, rng)
+        nq, pq = fs(nucleon, nu_pdg, cc, rng)
         hadrons, pdgs = _two_body(had, nq, pq, rng)
     moving = np.any(p_nuc != 0.0, axis=1) & ~closed
     if np.any(moving):
