@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from nuportal.validity import ValidityWarning, cli_showwarning
+from nuportal.validity import ValidityWarning, cli_formatwarning
 
 
 def test_photon_cut_below_half_an_mev_in_a_high_z_target_warns(monkeypatch):
@@ -41,7 +41,24 @@ def test_sbnd_rates_warn_they_are_lower_bounds():
         upscattering_rates(model, "sbnd", n_energies=32)
 
 
-def test_the_command_line_prints_one_line(capsys):
-    cli_showwarning("rates are lower bounds", ValidityWarning, "x.py", 1)
-    err = capsys.readouterr().err
-    assert err == "nuportal: warning: rates are lower bounds\n"
+def test_the_command_line_prints_one_line():
+    line = cli_formatwarning("rates are lower bounds", ValidityWarning, "x.py", 1)
+    assert line == "nuportal: warning: rates are lower bounds\n"
+    other = cli_formatwarning("x", RuntimeWarning, "x.py", 1)
+    assert "RuntimeWarning" in other  # anything else keeps the standard format
+
+
+def test_the_sbnd_warning_reaches_the_command_line_user(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "nuportal.cli", "oscillation", "predict", "--dm2", "1",
+         "--sin2-2theta", "0.01", "--detector", "sbnd"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "nuportal: warning: the shipped SBND flux table covers 1-3 GeV only (zero below, where "
+        "the BNB flux peaks at ~0.7 GeV): SBND rates are lower bounds"
+    ]

@@ -4,16 +4,14 @@ A :class:`ValidityWarning` is raised (through :func:`warnings.warn`) when a resu
 outside the validated range of a model or with incomplete input data, e.g. the shipped SBND flux
 table that covers only 1-3 GeV (rates are lower bounds) or a shower photon cut below ~0.5 MeV in a
 high-Z material (photoelectric absorption, not simulated, matters there). The command line prints
-each as one line on standard error (:func:`cli_showwarning`).
+each as one line on standard error (:func:`cli_formatwarning`).
 """
 
 from __future__ import annotations
 
-import sys
 import warnings
-from typing import TextIO
 
-__all__ = ["ValidityWarning", "cli_showwarning", "warn_limitation"]
+__all__ = ["ValidityWarning", "cli_formatwarning", "warn_limitation"]
 
 
 class ValidityWarning(UserWarning):
@@ -25,15 +23,16 @@ def warn_limitation(message: str, stacklevel: int = 3) -> None:
     warnings.warn(message, ValidityWarning, stacklevel=stacklevel)
 
 
-def cli_showwarning(message, category, filename, lineno, file: TextIO | None = None, line=None):
-    """A :func:`warnings.showwarning` for the command line: one line ``nuportal: warning: ...``
-    for a :class:`ValidityWarning`, the standard format for anything else.
+_ORIGINAL_FORMAT = warnings.formatwarning
 
-    Install with ``warnings.showwarning = cli_showwarning``.
+
+def cli_formatwarning(message, category, filename, lineno, line=None) -> str:
+    """A :func:`warnings.formatwarning` for the command line: one line ``nuportal: warning:
+    ...`` for a :class:`ValidityWarning`, the standard format for anything else.
+
+    Install with ``warnings.formatwarning = cli_formatwarning`` (recording contexts such as
+    ``warnings.catch_warnings(record=True)`` keep working: they do not format).
     """
     if issubclass(category, ValidityWarning):
-        stream = sys.stderr if file is None else file
-        stream.write(f"nuportal: warning: {message}\n")
-        return
-    stream = sys.stderr if file is None else file
-    stream.write(warnings.formatwarning(message, category, filename, lineno, line))
+        return f"nuportal: warning: {message}\n"
+    return _ORIGINAL_FORMAT(message, category, filename, lineno, line)

@@ -61,10 +61,10 @@ def _root(
     """New-physics phenomenology at accelerator neutrino facilities."""
     import warnings
 
-    from nuportal.validity import cli_showwarning
+    from nuportal.validity import cli_formatwarning
 
     # documented limitations met at run time: one line "nuportal: warning: ..." on stderr
-    warnings.showwarning = cli_showwarning
+    warnings.formatwarning = cli_formatwarning
 
 
 # ---------------------------------------------------------------- command groups (one line each)

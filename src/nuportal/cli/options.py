@@ -46,13 +46,44 @@ class KdarMixing(str, Enum):
     mu = "mu"
 
 
-#: --n-events: how many (weighted) events, showers or simulated decays a command produces.
+def _whole_number(text: str | int) -> int:
+    """Parse a whole number, also written 1e8 or 100_000 (any sign: checked by the command)."""
+    if isinstance(text, int):
+        return text
+    raw = str(text).strip().replace("_", "")
+    try:
+        value = int(raw)
+    except ValueError:
+        try:
+            number = float(raw)
+        except ValueError:
+            number = float("nan")
+        if not (number == number and number.is_integer() and abs(number) < 2**63):
+            raise typer.BadParameter(
+                f"must be a whole number of events >= 1 (e.g. 100000 or 1e8), got {text!r}"
+            ) from None
+        value = int(number)
+    return value
+
+
+def event_count(text: str | int) -> int:
+    """Parse an event count: a whole number >= 1, also written 1e8 or 100_000."""
+    value = _whole_number(text)
+    if value < 1:
+        raise typer.BadParameter(f"must be a whole number of events >= 1, got {text!r}")
+    return value
+
+
+#: --n-events: how many (weighted) events, showers or simulated decays a command produces
+#: (1e8 and 100_000 are accepted).
 NEventsOption = Annotated[
-    int, typer.Option("--n-events", min=1, help="Number of events to generate.")
+    int,
+    typer.Option("--n-events", parser=event_count, help="Number of events to generate (>= 1)."),
 ]
 #: the old spelling, hidden, for one release
 NLegacyOption = Annotated[
-    int | None, typer.Option("--n", hidden=True, help="Old spelling of --n-events.")
+    int | None,
+    typer.Option("--n", hidden=True, parser=_whole_number, help="Old spelling of --n-events."),
 ]
 
 #: --seed, on every stochastic command.

@@ -24,7 +24,14 @@ from nuportal.cli._util import (
     fail,
     show_progress,
 )
-from nuportal.cli.options import NLegacyOption, PlotOption, SeedOption, alias, out_option
+from nuportal.cli.options import (
+    NEventsOption,
+    NLegacyOption,
+    PlotOption,
+    SeedOption,
+    alias,
+    out_option,
+)
 
 __all__ = ["upscatter"]
 
@@ -112,9 +119,7 @@ def upscatter(
     decay: Annotated[
         Decay, typer.Option(help="Decay channel of the produced N (N4 ...: decays of N5).")
     ] = Decay.nu_e_e,
-    n_events: Annotated[
-        int, typer.Option("--n-events", min=1, help="Number of weighted events.")
-    ] = 100_000,
+    n_events: NEventsOption = 100_000,
     n_legacy: NLegacyOption = None,
     seed: SeedOption = 1,
     unweight: Annotated[
