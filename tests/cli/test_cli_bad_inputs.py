@@ -175,7 +175,8 @@ def test_the_table_covers_every_command():
         for sub in (getattr(cmd, "commands", None) or [None])
     }
     covered = {" ".join(a[:2]) if a[0] in ("recast", "oscillation") else a[0] for a, _ in CASES}
-    mine = {c for c in commands if not c.startswith(("target", "interactions", "detectors"))}
+    others = ("target", "interactions", "ldm", "detectors")  # groups of other modules
+    mine = {c for c in commands if not c.startswith(others)}
     assert mine <= covered, sorted(mine - covered)
 
 
@@ -192,8 +193,8 @@ def _fuzz(tmp_path: Path, args: list[str], out: Path) -> None:
         result = runner.invoke(app, args)
     numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     assert not numeric, (args, [str(w.message) for w in numeric])
-    if result.exit_code == 0:
-        assert result.stderr == ""
+    if result.exit_code == 0:  # only documented-limitation warnings may be said
+        assert all(line.startswith("nuportal: warning: ") for line in result.stderr.splitlines())
         assert out.exists()
         out.unlink()
         return
@@ -214,7 +215,7 @@ _fuzz_settings = settings(
 def test_fuzz_oscillation_predict(tmp_path, dm2, amplitude):
     out = tmp_path / "p.csv"
     _fuzz(tmp_path, ["oscillation", "predict", "--dm2", dm2, "--sin2-2theta", amplitude,
-                     "--out", str(out)], out)  # fmt: skip
+                     "--detector", "microboone", "--out", str(out)], out)  # fmt: skip
 
 
 @_fuzz_settings

@@ -174,7 +174,7 @@ def test_old_coupling_spellings_are_hidden_aliases(monkeypatch):
         raise ValueError("stop here")
 
     monkeypatch.setattr(dn, "DarkNeutrinoModel", fake_model)
-    base = ["upscatter", "--out", "/tmp/never-written.parquet"]
+    base = ["upscatter", "--m5", "0.3", "--umu5", "1e-3", "--out", "/tmp/never-written.parquet"]
     for args in (["--gD", "0.5", "--uD4", "0.3", "--uD5", "0.2"],
                  ["--g-d", "0.5", "--u-d4", "0.3", "--u-d5", "0.2"]):  # fmt: skip
         result = runner.invoke(app, [*base, *args])
