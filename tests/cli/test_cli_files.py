@@ -116,3 +116,24 @@ def test_oscillation_fit_seed_drives_the_feldman_cousins_toys(tmp_path):
     first, again, other = critical(3, "a.csv"), critical(3, "b.csv"), critical(4, "c.csv")
     np.testing.assert_array_equal(first, again)
     assert not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".hepmc3"])
+def test_generated_event_files_follow_the_umask(tmp_path, suffix):
+    """The event files of the command line (streamed in chunks) get the umask's permissions."""
+    from typer.testing import CliRunner
+
+    from nuportal.cli import app
+
+    if suffix == ".hepmc3":
+        pytest.importorskip("pyhepmc")
+    out = tmp_path / f"events{suffix}"
+    old = os.umask(0o027)
+    try:
+        args = ["generate", "--n-events", "50", "--method", "numpy", "--out", str(out)]
+        result = CliRunner().invoke(app, args)
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.stderr
+    assert _mode(out) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
