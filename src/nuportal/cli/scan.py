@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from nuportal.cli._util import fail
-from nuportal.cli.options import SchedulerOption, WorkersOption
+from nuportal.cli._util import check_plot, fail
+from nuportal.cli.options import PlotOption, SchedulerOption, WorkersOption
 
 __all__ = ["scan_command"]
 
@@ -59,11 +59,13 @@ def scan_command(
         bool,
         typer.Option("--retry-failed", help="Run again the points that failed in an earlier run."),
     ] = False,
+    plot: PlotOption = None,
 ) -> None:
     """Run a job over a grid of parameters, in parallel and resumably.
 
     Example: nuportal scan recast-microboone-kdar --grid mass=0.01:0.38:50:log --set n_events=5000 --out kdar-scan
     """
+    check_plot(plot)
     import signal
     import threading
 
@@ -132,6 +134,14 @@ def scan_command(
         if in_main:
             signal.signal(signal.SIGTERM, previous)
     typer.echo(result.summary)
+    if plot is not None and result.n_failed < result.n_points:
+        from nuportal.plotting import plot_scan
+
+        try:
+            plot_scan(out, plot)
+        except ValueError as exc:
+            fail(f"--plot: {exc}")
+        typer.echo(f"wrote {plot}")
     if result.n_failed:
         example = ""
         if result.errors:
