@@ -133,6 +133,7 @@ CASES: list[tuple[list[str], str]] = [
     (["scan", "generate", "--grid", "mass=bad", "--out", "scan"], "mass"),
     (["scan", "generate", "--out", "scan", "--workers", "0"], "--workers"),
     (["scan", "no-such-job", "--out", "scan"], "no-such-job"),
+    (["scan", "generate", "--grid", "mass=0.1", "--out", "scan", "--plot", "s.gif"], "--plot"),
     (["plot", "missing.parquet"], "missing.parquet"),
     (["plot", "input.parquet", "--out", "figure.jpg"], "--out"),
     (["--bogus"], "--bogus"),

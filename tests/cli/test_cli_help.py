@@ -110,7 +110,7 @@ def test_option_names_are_kebab_case_and_choices_listed(path):
 STOCHASTIC = ["generate", "recast microboone-kdar", "oscillation fit", "shower", "dark-flux",
               "upscatter", "scan"]  # fmt: skip
 FIGURES = ["generate", "recast microboone-kdar", "oscillation fit", "oscillation predict",
-           "shower", "dark-flux", "upscatter"]  # fmt: skip
+           "shower", "dark-flux", "upscatter", "scan"]  # fmt: skip
 EVENTS = ["generate", "recast microboone-kdar", "shower", "dark-flux", "upscatter"]
 LONG = ["recast microboone-kdar", "oscillation fit", "scan"]
 
