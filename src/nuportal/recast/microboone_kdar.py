@@ -427,11 +427,13 @@ def _methods(efficiency: str | Sequence[str]) -> list[str]:
 def _check_masses(masses: np.ndarray, mixing: str) -> None:
     top = constants.M_K_CHARGED - constants.LEPTON_MASS[mixing]
     low = 2 * constants.M_ELECTRON
+    if masses.size == 0:
+        raise ValueError("masses must hold at least one HNL mass [GeV]")
     bad = ~np.isfinite(masses) | (masses <= low) | (masses >= top)
-    if masses.size == 0 or np.any(bad):
-        value = masses[bad][0] if np.any(bad) else "none"
+    if np.any(bad):
+        value = float(masses[bad][0])
         raise ValueError(
-            f"HNL mass {value} GeV is outside the recast range: {low:.6f} < m_N < "
+            f"HNL mass {value:g} GeV is outside the recast range: {low:.6f} < m_N < "
             f"m_K - m_{mixing} = {top:.4f} GeV (N -> nu e+e- threshold to the K+ -> {mixing}+ N "
             "endpoint)"
         )
