@@ -18,6 +18,7 @@ import typer
 from nuportal.cli import detectors as cli_detectors
 from nuportal.cli import generate as cli_generate
 from nuportal.cli import interactions as cli_interactions
+from nuportal.cli import neutrinophilic as cli_neutrinophilic
 from nuportal.cli import oscillation as cli_oscillation
 from nuportal.cli import plot as cli_plot
 from nuportal.cli import recast as cli_recast
@@ -79,6 +80,7 @@ app.command("dark-flux")(cli_shower.dark_flux)
 app.command("upscatter")(cli_upscatter.upscatter)
 app.add_typer(cli_target.target_app, name="target")
 app.add_typer(cli_interactions.interactions_app, name="interactions")
+app.add_typer(cli_neutrinophilic.nuphilic_app, name="nuphilic")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
