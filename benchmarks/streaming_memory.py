@@ -49,8 +49,9 @@ def main(sizes: list[str]) -> None:
                     res = subprocess.run([sys.executable, script, kind, how, n], check=True,
                                          capture_output=True, text=True)  # fmt: skip
                     r = json.loads(res.stdout.strip().splitlines()[-1])
-                    print(f"{r['kind']:9s} {r['how']:6s} n={r['n']:.0e}: peak RSS "
-                          f"{r['peak_rss_MB']:7.0f} MB, {r['events_per_s']:9.3g} events/s")  # fmt: skip
+                    head = f"{r['kind']:9s} {r['how']:6s} n={r['n']:.0e}"
+                    print(f"{head}: peak RSS {r['peak_rss_MB']:7.0f} MB, "
+                          f"{r['events_per_s']:9.3g} events/s")  # fmt: skip
 
 
 if __name__ == "__main__":
