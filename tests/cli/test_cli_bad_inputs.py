@@ -344,3 +344,42 @@ def test_fuzz_upscatter_checks(tmp_path, m4, mzprime, epsilon, umu4):
     args = ["upscatter", "--m4", m4, "--mzprime", mzprime, "--epsilon", epsilon,
             "--umu4", umu4, "--n-events", "10", "--out", str(out)]  # fmt: skip
     _fuzz(tmp_path, args, out)
+
+
+# the computation each command would start; a bad --out or --plot must fail before it
+_WORK = {
+    "recast": ("nuportal.recast", "microboone_kdar"),
+    "oscillation": ("nuportal.stats.oscillation_fit", "fit_surface"),
+    "shower": ("nuportal.sources.shower", "simulate_showers"),
+    "dark-flux": ("nuportal.sources.shower", "dark_photon_flux"),
+    "upscatter": ("nuportal.generation.upscattering", "generate_upscattering"),
+    "generate": ("nuportal.generation.pipeline", "iter_generate"),
+}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["recast", "microboone-kdar", "--plot", "limits.jpg"],
+        ["oscillation", "fit", "--plot", "regions.gif"],
+        ["shower", "--plot", "shower.tiff"],
+        ["dark-flux", "--out", "dark.hepmc3"],
+        ["upscatter", "--plot", "events.eps"],
+        ["generate", "--out", "events.txt"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_bad_file_names_fail_before_any_work(args, tmp_path, monkeypatch):
+    """Found: a bad --plot suffix raised a traceback after the computation and its table."""
+    import importlib
+
+    module, name = _WORK[args[0]]
+
+    def boom(*a, **k):
+        raise AssertionError("the computation started")
+
+    monkeypatch.setattr(importlib.import_module(module), name, boom)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("nuportal: error: --") and os.listdir(tmp_path) == []
