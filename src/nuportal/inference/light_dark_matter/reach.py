@@ -40,6 +40,7 @@ __all__ = [
     "channels_for",
     "configurations",
     "ldm_reach",
+    "mass_channels",
     "reach_for_signal",
 ]
 
@@ -182,17 +183,51 @@ def reach_for_signal(
     return pd.DataFrame(rows)
 
 
-def _one_mass(m_chi: float, ratio: float, background: NeutrinoBackground, plan: RunPlan,
-              options: dict) -> pd.DataFrame:
-    from nuportal.inference.light_dark_matter.signal import ldm_signal
+def mass_channels(
+    m_chi: float,
+    ratio: float,
+    alpha_D: float,
+    spin: str,
+    channels: Sequence[str] | None = None,
+) -> tuple[str, ...]:
+    """Production channels of one mass of a scan: those of ``channels`` open at this mass.
+
+    ``channels`` defaults to :data:`REACH_CHANNELS`. A channel closed at this mass (pi0/eta above
+    the meson mass, brem outside its validity range) is left out, as for the default list.
+
+    Raises
+    ------
+    ValueError
+        If none of the channels is open at ``m_chi`` [GeV] (m_A' = ratio x m_chi).
+    """
     from nuportal.models.light_dark_matter import DarkSector
     from nuportal.sources.target.dark_photons import open_channels
 
+    sector = DarkSector(m_chi, alpha_D, spin)
+    m_dark_photon = ratio * m_chi
+    # the two-body meson channels are listed without a dark sector, the three-body ones with it
+    available = set(open_channels("lbnf", m_dark_photon, sector)) | set(
+        open_channels("lbnf", m_dark_photon)
+    )
+    wanted = REACH_CHANNELS if channels is None else tuple(dict.fromkeys(channels))
+    used = tuple(c for c in wanted if c in available)
+    if not used:
+        raise ValueError(
+            f"m_chi = {m_chi:g} GeV (m_A' = {m_dark_photon:g} GeV): none of the production "
+            f"channels {', '.join(wanted)} is open at this mass (open: "
+            f"{', '.join(sorted(available)) or 'none'})"
+        )
+    return used
+
+
+def _one_mass(m_chi: float, ratio: float, background: NeutrinoBackground, plan: RunPlan,
+              options: dict) -> pd.DataFrame:
+    from nuportal.inference.light_dark_matter.signal import ldm_signal
+
     opts = dict(options)
-    if opts.get("channels") is None:
-        sector = DarkSector(m_chi, opts["alpha_D"], opts["spin"])
-        opts["channels"] = [c for c in open_channels("lbnf", ratio * m_chi, sector)
-                            if c in REACH_CHANNELS]
+    opts["channels"] = list(
+        mass_channels(m_chi, ratio, opts["alpha_D"], opts["spin"], opts.get("channels"))
+    )
     analyses = opts.pop("analyses")
     systematics = opts.pop("systematics")
     cl = opts.pop("cl")
@@ -246,7 +281,9 @@ def ldm_reach(
     analyses : sequence of {"rate", "spectral"}
     systematics : Systematics, optional
     channels : sequence of str, optional
-        Production channels (default: :data:`REACH_CHANNELS`, those open at each mass; add
+        Production channels (default: :data:`REACH_CHANNELS`); at each mass those of them
+        that are open are used (:func:`mass_channels`: a mass with none fails before any
+        work). Add
         ``"cascade"`` for the target's EM cascade, which costs ~10 s of showers per mass and
         contributes below a per cent of the pi0 channel at m_A' >= 30 MeV, see
         docs/target_cascade.md).
@@ -276,6 +313,8 @@ def ldm_reach(
     if not (math.isfinite(ratio) and ratio > 2):
         raise ValueError(f"ratio m_A'/m_chi must be > 2 (on-shell A' -> chi chi), got {ratio!r}")
     plan = plan or RunPlan()
+    for m in masses:  # a closed mass fails here, before the background is computed
+        mass_channels(m, ratio, alpha_D, spin, channels)
     if background is None:
         background = nu_electron_background(
             plan.positions if 0.0 in plan.positions else (0.0, *plan.positions),
