@@ -101,12 +101,24 @@ def _check_s2(s2: float) -> float:
 
 
 def _bks_integral(T: NDArray[np.float64]) -> NDArray[np.float64]:
-    """I(T) of Bahcall-Kamionkowski-Sirlin (module docstring); T [GeV] > 0."""
-    t = np.maximum(T, 1e-30)
-    x = np.sqrt(1.0 + 2.0 * M_E / t)
-    # ln((x+1)/(x-1)) with x - 1 = (2 m_e/T)/(x + 1), stable for T >> m_e
-    xm1 = (2.0 * M_E / t) / (x + 1.0)
-    return (1.0 / 6.0) * (1.0 / 3.0 + (3.0 - x * x) * (0.5 * x * np.log((x + 1.0) / xm1) - 1.0))
+    """I(T) of Bahcall-Kamionkowski-Sirlin (module docstring); T [GeV] >= 0.
+
+    For small T (x = sqrt(1 + 2 m_e/T) large) the closed form cancels catastrophically (each
+    term grows as x^2 while I -> 0); there, with u = 1/x^2,
+    I = (1/6) sum_{k>=1} u^k [3/(2k+1) - 1/(2k+3)], summed to 30 terms (u < 1/4).
+    """
+    t = np.maximum(np.asarray(T, dtype=float), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.sqrt(1.0 + 2.0 * M_E / t)
+        # ln((x+1)/(x-1)) with x - 1 = (2 m_e/T)/(x + 1), stable for T >> m_e
+        xm1 = (2.0 * M_E / t) / (x + 1.0)
+        bracket = 0.5 * x * np.log((x + 1.0) / xm1) - 1.0
+        direct = (1.0 / 6.0) * (1.0 / 3.0 + (3.0 - x * x) * bracket)
+    u = t / (t + 2.0 * M_E)  # 1/x^2, 0 at T = 0
+    k = np.arange(1, 31)
+    coeff = 3.0 / (2 * k + 1) - 1.0 / (2 * k + 3)
+    series = (1.0 / 6.0) * np.sum(coeff * u[..., None] ** k, axis=-1)
+    return np.where(u < 0.25, series, direct)
 
 
 def couplings(
