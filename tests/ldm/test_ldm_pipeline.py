@@ -75,7 +75,7 @@ def test_nu_electron_rate_matches_quadrature(background):
     for x in POSITIONS:
         flux = dune_prism_flux(x, "fhc")
         E = flux.E_GeV
-        sigma = total_cross_section(np.maximum(E, 1e-3), 14)
+        sigma = total_cross_section(np.maximum(E, 1e-3), 14, radiative=True)
         expected = geo.fiducial_electrons * np.trapezoid(flux["numu"] * sigma, E)
         row = background.by_process.query(
             "position_m == @x and mode == 'fhc' and process == 'nu_e_elastic' and flavour == 'numu'"

@@ -1,7 +1,8 @@
 """Neutrino backgrounds of the single-electron search at ND-LAr, on and off axis.
 
-* nu e -> nu e (all four flavours; :mod:`nuportal.interactions.nu_electron`), the irreducible
-  background: same topology and E_e theta_e^2 < 2 m_e;
+* nu e -> nu e (all four flavours; :mod:`nuportal.interactions.nu_electron` with its one-loop
+  effective couplings: tree level at the low-Q^2 angle would be 6 % low for nu_mu e), the
+  irreducible background: same topology and E_e theta_e^2 < 2 m_e;
 * nu_e CCQE and nubar_e CCQE on argon (:mod:`nuportal.interactions.ccqe`, relativistic Fermi gas):
   rejected by a visible proton (kinetic energy above :data:`PROTON_THRESHOLD_GEV`) and by
   E_e theta_e^2 ~ Q^2 / E_nu, except for the low-Q^2 tail that the nucleus' Fermi motion sets
@@ -29,6 +30,7 @@ from numpy.typing import NDArray
 
 from nuportal import constants
 from nuportal._validation import RngLike, as_rng
+from nuportal.detectors.geometry import sample_uniform_points
 from nuportal.inference.light_dark_matter.selection import ElectronSelection, NDLArGeometry
 from nuportal.kinematics import rotate_z_to, unit_vectors
 
@@ -78,9 +80,7 @@ def _draw_energies(flux_E, flux_col, sigma, n, rng):
 
 
 def _neutrino_directions(n, geo: NDLArGeometry, x_off: float, rng):
-    box = geo.fiducial_box(x_off)
-    half = 0.5 * box.size
-    vertex = box.center + (rng.random((n, 3)) - 0.5) * 2 * half
+    vertex = sample_uniform_points(geo.fiducial_volume(x_off), n, rng)
     z0, z1 = _LBNF_DECAY_REGION_M
     origin = np.zeros((n, 3))
     origin[:, 2] = z0 + (z1 - z0) * rng.random(n)
@@ -139,11 +139,11 @@ def nu_electron_background(
             for flavour, pdg in FLAVOURS.items():
                 col = np.asarray(flux[flavour], float)
                 parts = []
-                sigma = np.asarray(nu_electron.total_cross_section(np.maximum(flux.E_GeV, 1e-3),
-                                                                   pdg))
+                sigma = np.asarray(nu_electron.total_cross_section(
+                    np.maximum(flux.E_GeV, 1e-3), pdg, radiative=True))
                 E, rate = _draw_energies(flux.E_GeV, col, sigma, n, rng)
                 if rate > 0:
-                    T = nu_electron.sample_recoil(E, pdg, rng)
+                    T = nu_electron.sample_recoil(E, pdg, rng, radiative=True)
                     cos_t = np.asarray(nu_electron.cos_theta_electron(E, T))
                     parts.append(("nu_e_elastic", T + me, cos_t, rate * n_e / n, E))
                 if include_ccqe and abs(pdg) == 12:

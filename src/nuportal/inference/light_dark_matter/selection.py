@@ -29,11 +29,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import constants as _sc
 
-from nuportal.detectors.geometry import Box
+from nuportal.detectors.geometry import Box, Sphere, Volume
 
 __all__ = [
     "ARGON_DENSITY_G_CM3",
     "ElectronSelection",
+    "MiniBooNEGeometry",
     "NDLArGeometry",
     "electrons_per_m3",
 ]
@@ -90,6 +91,10 @@ class NDLArGeometry:
         """Electrons in the fiducial volume."""
         return float(np.prod(self.fiducial_size)) * self.electron_density
 
+    def fiducial_volume(self, off_axis: float) -> Volume:
+        """The fiducial volume at ``off_axis`` metres (the common interface of geometries)."""
+        return self.fiducial_box(off_axis)
+
     def fiducial_box(self, off_axis: float) -> Box:
         """The fiducial volume with the detector centre ``off_axis`` metres sideways (x)."""
         if not math.isfinite(off_axis):
@@ -104,6 +109,47 @@ class NDLArGeometry:
 
 
 @dataclass(frozen=True)
+class MiniBooNEGeometry:
+    """MiniBooNE's fiducial sphere (mineral oil, CH2) on the Booster Neutrino Beam.
+
+    Defaults are those of the public BdNMC code's MiniBooNE example (arXiv:1609.01770; its
+    ``parameter.dat``): a sphere of radius 5 m centred 491 m downstream of the target and 1.9 m
+    below the beam axis, with C and H densities 3.63471e22 and 7.26942e22 cm^-3 (so 2.9081e29
+    electrons per m^3). (MiniBooNE's own description: an 818 t CH2 sphere of radius 6.1 m, fiducial
+    radius 5 m, 541 m from the target, arXiv:0806.1449.)
+
+    The ``off_axis`` argument of the interface moves the sphere sideways (x), as for ND-LAr.
+    """
+
+    distance: float = 491.0
+    depth: float = 1.9
+    radius: float = 5.0
+    electron_density: float = (6 * 3.63471e22 + 7.26942e22) * 1e6
+
+    def __post_init__(self) -> None:
+        for name in ("distance", "radius", "electron_density"):
+            v = getattr(self, name)
+            if not (math.isfinite(v) and v > 0):
+                raise ValueError(f"{name} must be finite and > 0, got {v!r}")
+        if not math.isfinite(self.depth):
+            raise ValueError(f"depth must be finite [m], got {self.depth!r}")
+
+    @property
+    def fiducial_electrons(self) -> float:
+        """Electrons in the fiducial sphere."""
+        return 4.0 / 3.0 * math.pi * self.radius**3 * self.electron_density
+
+    def fiducial_volume(self, off_axis: float) -> Volume:
+        """The fiducial sphere, moved ``off_axis`` metres sideways."""
+        return Sphere([off_axis, -self.depth, self.distance], self.radius)
+
+    def reference_direction(self, off_axis: float) -> NDArray[np.float64]:
+        """Unit vector from the target to the sphere's centre."""
+        v = np.array([off_axis, -self.depth, self.distance])
+        return v / np.linalg.norm(v)
+
+
+@dataclass(frozen=True)
 class ElectronSelection:
     """Response and cuts of the single-electron selection (module docstring for defaults).
 
@@ -112,7 +158,7 @@ class ElectronSelection:
     energy_edges : tuple of float
         Reconstructed electron-energy bin edges [GeV] (E_e = T + m_e).
     e_theta2_max : float
-        Upper cut on E_e theta_e^2 [GeV rad^2].
+        Upper cut on E_e theta_e^2 [GeV rad^2] (``math.inf``: no cut).
     resolution_stochastic, resolution_constant : float
         sigma_E / E = a / sqrt(E / GeV) (+) b (added in quadrature).
     angular_resolution : float
@@ -132,11 +178,12 @@ class ElectronSelection:
         e = np.asarray(self.energy_edges, float)
         if e.ndim != 1 or e.size < 2 or np.any(np.diff(e) <= 0) or e[0] <= 0:
             raise ValueError("energy_edges must be >= 2 increasing energies > 0 GeV")
-        for name in ("e_theta2_max", "resolution_stochastic", "resolution_constant",
-                     "angular_resolution"):
+        for name in ("resolution_stochastic", "resolution_constant", "angular_resolution"):
             v = getattr(self, name)
             if not (math.isfinite(v) and v >= 0):
                 raise ValueError(f"{name} must be finite and >= 0, got {v!r}")
+        if not self.e_theta2_max > 0:  # math.inf: no cut
+            raise ValueError(f"e_theta2_max must be > 0 (inf: no cut), got {self.e_theta2_max!r}")
         if not (0 < self.efficiency <= 1):
             raise ValueError(f"efficiency must be in (0, 1], got {self.efficiency!r}")
 

@@ -36,7 +36,11 @@ from numpy.typing import NDArray
 
 from nuportal import constants
 from nuportal._validation import RngLike, as_rng
-from nuportal.inference.light_dark_matter.selection import ElectronSelection, NDLArGeometry
+from nuportal.inference.light_dark_matter.selection import (
+    ElectronSelection,
+    MiniBooNEGeometry,
+    NDLArGeometry,
+)
 from nuportal.kinematics import rotate_z_to, unit_vectors
 from nuportal.models.dark_matter_scattering import (
     chi_electron_dsigma_dT,
@@ -149,7 +153,7 @@ def ldm_signal(
     n_events: int = 50_000,
     recoils_per_chi: int = 4,
     selection: ElectronSelection | None = None,
-    geometry: NDLArGeometry | None = None,
+    geometry: NDLArGeometry | MiniBooNEGeometry | None = None,
     seed: RngLike = 1,
 ) -> LDMSignal:
     """chi e -> chi e events at ND-LAr positions, per POT, at one model point.
@@ -175,8 +179,8 @@ def ldm_signal(
         Recoil electrons drawn per chi crossing the detector.
     selection : ElectronSelection, optional
         Response and cuts (defaults of :class:`ElectronSelection`).
-    geometry : NDLArGeometry, optional
-        Detector geometry and electron density.
+    geometry : NDLArGeometry or MiniBooNEGeometry, optional
+        Detector geometry and electron density (default ND-LAr).
     seed : int, numpy.random.Generator or None
         Random seed.
     """
@@ -202,8 +206,7 @@ def ldm_signal(
     histograms: dict[float, NDArray[np.float64]] = {}
     rows, tables = [], []
     for x in pos:
-        box = geo.fiducial_box(x)
-        L = box.path_length(origins, dirs)
+        L = geo.fiducial_volume(x).path_length(origins, dirs)
         hit = L > 0
         crossing = chi.loc[hit]
         idx, T, theta_true, direction, w = _recoils(
