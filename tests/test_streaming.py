@@ -105,3 +105,18 @@ def test_interrupted_stream_leaves_no_file(tmp_path):
         for c in chunks():
             out.write(c)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_while_streaming_stops_like_ctrl_c(tmp_path):
+    import os
+    import signal
+
+    from nuportal.streaming import EventStreamWriter
+
+    before = signal.getsignal(signal.SIGTERM)
+    path = tmp_path / "events.csv"
+    with pytest.raises(KeyboardInterrupt), EventStreamWriter(path) as out:
+        out.write(next(iter_generate(**GEN, chunk_size=100)))
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert list(tmp_path.iterdir()) == []  # no temporary file left
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -155,9 +155,11 @@ class EventStreamWriter:
     def __enter__(self) -> EventStreamWriter:
         self._ctx = atomic_output(self.path)
         self._tmp = self._ctx.__enter__()
+        self._previous_sigterm = _stop_on_sigterm()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
+        _restore_sigterm(self._previous_sigterm)
         if exc_type is None and not self._finished:
             try:
                 self.finish({})
@@ -300,6 +302,28 @@ class EventStreamWriter:
                     raise RuntimeError(f"no slot for deferred metadata {key!r} in the header")
                 fh.seek(at + len(marker))
                 fh.write(value.ljust(_SLOT).encode())
+
+
+def _stop_on_sigterm():
+    """While a file is streamed, SIGTERM stops like Ctrl-C (the temporary file is removed);
+    returns the previous handler (None outside the main thread, where signals cannot be set)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def _restore_sigterm(previous) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def chunk_sizes(n_events: int, chunk_size: int) -> Iterator[int]:
