@@ -18,6 +18,7 @@ import typer
 from nuportal.cli import detectors as cli_detectors
 from nuportal.cli import generate as cli_generate
 from nuportal.cli import interactions as cli_interactions
+from nuportal.cli import ldm as cli_ldm
 from nuportal.cli import neutrinophilic as cli_neutrinophilic
 from nuportal.cli import oscillation as cli_oscillation
 from nuportal.cli import plot as cli_plot
@@ -81,6 +82,7 @@ app.command("upscatter")(cli_upscatter.upscatter)
 app.add_typer(cli_target.target_app, name="target")
 app.add_typer(cli_interactions.interactions_app, name="interactions")
 app.add_typer(cli_neutrinophilic.nuphilic_app, name="nuphilic")
+app.add_typer(cli_ldm.ldm_app, name="ldm")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
