@@ -235,12 +235,14 @@ def sensitivity(
     syst = Systematics(flux_norm=flux_norm, channel_norm=bkg_norm,
                        bin_uncorrelated=bin_uncorrelated)  # fmt: skip
     tables = []
+    signals: dict = {}
     try:
         bkg = background_sample(lepton.value, n_events=n_events, seed=seed + 1)
         for det in dets:
             setup = _setup(Detector(det), years, charge_misid, pion_as_muon)
             res = nuphilic_reach(masses, lepton.value, setup, syst, n_events=n_events,
-                                 seed=seed, background=bkg)  # fmt: skip
+                                 seed=seed, background=bkg, signals=signals)  # fmt: skip
+            signals = res.signals
             tables.append(res.table.assign(detector=det, pot=setup.pot,
                                            fiducial_mass_t=setup.fiducial_mass_t))
     except ValueError as exc:

@@ -78,12 +78,15 @@ class ReachTable:
         Selected background histograms per component (events per bin).
     setup : NDSetup
     lepton : str
+    signals : dict
+        Signal samples per mass (per g^2), reusable for another setup.
     """
 
     table: pd.DataFrame
     background: pd.DataFrame
     setup: NDSetup
     lepton: str
+    signals: dict
 
 
 def nuphilic_reach(
@@ -96,6 +99,7 @@ def nuphilic_reach(
     seed: RngLike = None,
     components: tuple[str, ...] = SIGNAL_COMPONENTS,
     background: pd.DataFrame | None = None,
+    signals: dict[float, pd.DataFrame] | None = None,
 ) -> ReachTable:
     """Expected 90 % CL reach in g_ll versus m_phi (module docstring).
 
@@ -116,6 +120,8 @@ def nuphilic_reach(
         Signal components.
     background : pandas.DataFrame, optional
         A background sample to reuse (:func:`.background.background_sample`).
+    signals : dict, optional
+        Signal samples per mass to reuse (:attr:`ReachTable.signals` of an earlier call).
     """
     st = setup or NDSetup()
     syst = systematics or DEFAULT_SYSTEMATICS
@@ -129,9 +135,13 @@ def nuphilic_reach(
     bkg_hist = selected_histograms(bkg_sample, st, lepton)
     b = bkg_hist.sum(axis=1).to_numpy()
     rows = []
+    cache = dict(signals or {})
     for mass in m:
-        sig = signal_sample(float(mass), lepton, n_events=n_events, seed=rng,
-                            components=components)
+        sig = cache.get(float(mass))
+        if sig is None:
+            sig = signal_sample(float(mass), lepton, n_events=n_events, seed=rng,
+                                components=components)
+            cache[float(mass)] = sig
         s = selected_histograms(sig, st, lepton).sum(axis=1).to_numpy()
         if s.sum() <= 0:
             g90 = np.inf
@@ -147,4 +157,4 @@ def nuphilic_reach(
                 "g_kaon_indicative": float(indicative_kaon_coupling(mass)[0]),
             }
         )
-    return ReachTable(pd.DataFrame(rows), bkg_hist, st, lepton)
+    return ReachTable(pd.DataFrame(rows), bkg_hist, st, lepton, cache)
