@@ -102,7 +102,7 @@ def sigma_pp_total(s: ArrayLike) -> NDArray[np.float64] | float:
 def splitting_w_ba(
     z: ArrayLike, pt2: ArrayLike, mass: float, epsilon: float = 1.0
 ) -> NDArray[np.float64]:
-    """The splitting function w_ba(z, p_T^2) of [BB] [GeV^-2] (module docstring).
+    """The splitting function w_ba(z, p_T^2) of [BB], in GeV^-2 (module docstring).
 
     Parameters
     ----------
