@@ -632,7 +632,8 @@ def reconstructed_energy_qe(
     """Neutrino energy reconstructed as charged-current quasi-elastic scattering [GeV].
 
     E_QE = [2 M' E - (M'^2 + m_l^2 - m_p^2)] / [2 (M' - E + p cos(theta))], M' = m_n - E_B
-    (upscattering note Sec. 8; MiniBooNE's CCQE formula with E_B = 34 MeV). A single shower is
+    (MiniBooNE's CCQE formula with E_B = 34 MeV: A. A. Aguilar-Arevalo et al., PRD 81 (2010)
+    092005, arXiv:1002.2680; its use for the e-like sample is not verified). A single shower is
     treated as a massless lepton of the visible energy, along the shower direction.
 
     Parameters

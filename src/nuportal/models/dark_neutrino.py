@@ -9,7 +9,7 @@ the individual widths live in :mod:`nuportal.models.dark_neutrino_decays`.
 
 Units: GeV for masses, widths and energies, GeV^-1 for dipole couplings, seconds, metres.
 
-Lagrangian and couplings ([NOTE] sec. 2; DarkNews code ``model.py::ThreePortalModel``)::
+Lagrangian and couplings ([DN], [BJMZ]; DarkNews code ``model.py::ThreePortalModel``)::
 
     L = -(1/4) X_mn X^mn - (sin chi / 2) X_mn B^mn + (1/2) m_X^2 X^2
         + g_D X_m (nubar_D gamma^m P_L nu_D)
@@ -43,7 +43,7 @@ Conventions (``convention=``)
 ``"darknews"`` (default, so that comparisons with the reference generator DarkNews are like
 for like): the DarkNews electroweak inputs of :data:`DARKNEWS_ELECTROWEAK` (alpha =
 1/137.03599908421, G_F = 1.16637876e-5 GeV^-2, m_W = 80.37912, m_Z = 91.187621 GeV,
-on-shell s_W^2 = 0.22343, g = sqrt(8 G_F m_W^2/sqrt 2), [NOTE] sec. 1) and the exact
+on-shell s_W^2 = 0.22343, g = sqrt(8 G_F m_W^2/sqrt 2), DarkNews ``const.py``) and the exact
 DarkNews coupling forms above. The Z' couplings to charged fermions are then built from
 e_eff = g s_W = 1.019 e0, so they are 1.9 % larger than eps e0 (cross sections 3.9 %).
 DarkNews gives the electron the Z' vector coupling +d_pV (same sign as the proton); this is
@@ -71,16 +71,19 @@ of :mod:`nuportal.models.hnl` ([BBGR] sec. 3) and as in DarkNews ``decay_rates.p
 
 References
 ----------
-* [NOTE] /work/shared/physics/upscattering.md, sections 1 (constants), 2 (Lagrangian and
-  couplings), 6 (decays), 7 (benchmarks), 9-10 (DarkNews reference values and pitfalls).
+* [DER] derived for this package: the couplings re-derived from the Lagrangian and checked
+  against the DarkNews code; widths in :mod:`nuportal.models.dark_neutrino_decays`; the check
+  values in the tests were computed for this package.
 * [DN] A. Abdullahi, M. Hostert, D. Massaro, S. Pascoli, "DarkNews: a Python-based event
   generator for heavy neutral lepton production in neutrino-nucleus scattering",
   arXiv:2207.04137 (code: github.com/mhostert/DarkNews-generator).
 * [BJMZ] E. Bertuzzo, S. Jana, P. A. N. Machado, R. Zukanovich Funchal, PRL 121 (2018) 241801,
   arXiv:1807.09877 (three-portal model, MiniBooNE benchmark point).
 * [BBGR] K. Bondarenko et al., arXiv:1805.08567 (SM HNL widths, Dirac vs Majorana).
+* [BPR] P. Ballett, S. Pascoli, M. Ross-Lonergan, arXiv:1808.02915 (3+2 model, heavy Z').
 
-A second HNL N5 (3+2 model, e.g. the heavy-Z' point of [NOTE] sec. 7) is optional: see
+A second HNL N5 (3+2 model, e.g. the [BPR]-type heavy-Z' point of the DarkNews
+Example_1 notebook) is optional: see
 :class:`DarkNeutrinoModel`, "Two HNLs".
 """
 
@@ -157,7 +160,7 @@ class ElectroweakInputs:
 
 
 def _darknews_inputs() -> ElectroweakInputs:
-    # [NOTE] sec. 1 (DarkNews const.py): g from G_F and m_W, on-shell s_W^2.
+    # DarkNews const.py [DN]: g from G_F and m_W, on-shell s_W^2.
     g_f, m_w, s2w = 1.16637876e-5, 80.37912, 0.22343
     g = math.sqrt(8.0 * g_f * m_w**2 / math.sqrt(2.0))
     return ElectroweakInputs(
@@ -186,7 +189,7 @@ def _physical_inputs() -> ElectroweakInputs:
     )
 
 
-#: Electroweak inputs of ``convention="darknews"`` ([NOTE] sec. 1, DarkNews ``const.py``).
+#: Electroweak inputs of ``convention="darknews"`` (DarkNews ``const.py``, [DN]).
 DARKNEWS_ELECTROWEAK: ElectroweakInputs = _darknews_inputs()
 #: Electroweak inputs of ``convention="physical"`` (package constants).
 PHYSICAL_ELECTROWEAK: ElectroweakInputs = _physical_inputs()
@@ -205,7 +208,7 @@ def _zeros() -> Mapping[str, float]:
 class DarkNeutrinoCouplings:
     """All vertex couplings (dimensionless unless stated), signed.
 
-    Conventions of the Lagrangian: see the module docstring ([NOTE] sec. 2). Fermion currents
+    Conventions of the Lagrangian: see the module docstring ([DN], [BJMZ]). Fermion currents
     are fbar gamma^m (g_V - g_A gamma5) f; the neutral-lepton currents are left-chiral,
     nubar_alpha gamma^m P_L N.
 
@@ -224,11 +227,11 @@ class DarkNeutrinoCouplings:
     zprime_electron_vector, zprime_electron_axial : float
         Z' vector and axial couplings to charged leptons (lepton universal).
     z_proton, z_neutron : float
-        SM Z vector couplings c_pV, c_nV ([NOTE] sec. 2.3).
+        SM Z vector couplings c_pV, c_nV (weak charge Q_W = N - (1 - 4 s_W^2) Z).
     z_electron_vector, z_electron_axial : float
         SM Z couplings c_eV, c_eA to charged leptons.
     dipole : Mapping[str, float]
-        Transition dipole d_alpha [GeV^-1], d = mu_tr/2 ([NOTE] sec. 2.4).
+        Transition dipole d_alpha [GeV^-1], d = mu_tr/2 (DarkNews ``model.py``, [DN]).
     W_N : Mapping[str, float]
         W vertex (g/sqrt 2) U_alpha4 of l_alpha W N (charged current; used for the W exchange
         in N -> nu_alpha l_alpha+ l_alpha-). Default 0.
@@ -259,7 +262,7 @@ class DarkNeutrinoCouplings:
     e_photon: float = DARKNEWS_ELECTROWEAK.e0
 
     def V_N_total_sq(self) -> float:
-        """sum_alpha |V_alphaN|^2 (decays into any light neutrino) [NOTE sec. 2.2]."""
+        """sum_alpha |V_alphaN|^2 (decays into any light neutrino) [DN]."""
         return float(sum(v * v for v in self.V_N.values()))
 
     def C_N_total_sq(self) -> float:
@@ -272,7 +275,7 @@ class DarkNeutrinoCouplings:
 
 
 def epsilon_from_alpha_epsilon2(alpha_epsilon2: float, convention: str = "darknews") -> float:
-    """Kinetic mixing eps from the product alpha eps^2 ([NOTE] sec. 2.1).
+    """Kinetic mixing eps from the product alpha eps^2 (eps = c_W chi, [DN]).
 
     Parameters
     ----------
@@ -336,13 +339,13 @@ def _inputs(convention: str) -> ElectroweakInputs:
 def _mixing_factors(
     epsilon: float, mzprime: float, convention: str
 ) -> tuple[float, float, float, float, float]:
-    """(w, s_W, tan chi, sin beta, cos beta) of the exact Z-Z' mixing ([NOTE] sec. 2.1)."""
+    """(w, s_W, tan chi, sin beta, cos beta) of the exact Z-Z' mixing ([DN] ``model.py``)."""
     ew = _inputs(convention)
     s2w = ew.sin2_theta_w
     s_w, c_w = math.sqrt(s2w), math.sqrt(1.0 - s2w)
     chi = epsilon / c_w
     t = math.tan(chi)
-    # tan 2 beta = s_W sin 2chi / (cos^2 chi - s_W^2 sin^2 chi - m_Z'^2/m_Z^2)  ([NOTE] 2.1).
+    # tan 2 beta = s_W sin 2chi / (cos^2 chi - s_W^2 sin^2 chi - m_Z'^2/m_Z^2)  ([DN] model.py).
     # beta from atan2 (DarkNews: sqrt(1 - cos^2 beta), which loses digits for small chi).
     num = s_w * math.sin(2.0 * chi)
     den = math.cos(chi) ** 2 - s2w * math.sin(chi) ** 2 - (mzprime / ew.m_z) ** 2
@@ -387,7 +390,7 @@ def _build_couplings(
     u_d_other: float = 0.0,
     u_a_other: Mapping[str, float] | None = None,
 ) -> DarkNeutrinoCouplings:
-    """Couplings of [NOTE] sec. 2 with the exact DarkNews Z-Z' mixing (see module docstring).
+    """Couplings of the three-portal model [DN], exact DarkNews Z-Z' mixing (module docstring).
 
     ``u_d4``/``u_a4`` are the mixings of the HNL whose couplings are built; ``u_d_other`` and
     ``u_a_other`` those of the other HNL of the 3+2 model (omitted: 3+1, unchanged formulas).
@@ -474,7 +477,7 @@ class DarkNeutrinoModel(DecayingParticle):
         alpha_D = g_D^2/(4 pi) >= 0, alternative to gD.
     mu_tr_e4, mu_tr_mu4, mu_tr_tau4 : float, keyword-only
         Transition magnetic moments [GeV^-1] (DarkNews input; the dipole coupling is
-        d_alpha = mu_tr/2, [NOTE] sec. 2.4). Signed, finite.
+        d_alpha = mu_tr/2, DarkNews ``model.py``). Signed, finite.
     dirac : bool, keyword-only
         True (default) for a Dirac N, False for Majorana (see the module docstring).
     convention : {"darknews", "physical"}, keyword-only
@@ -521,10 +524,10 @@ class DarkNeutrinoModel(DecayingParticle):
         ``"nu Z'"`` channel, narrow-width approximation); these keys then hold the Z/W part
         only. Use :meth:`width_nu_ll` for the full Gamma(N -> nu l+ l-) in either regime.
     ``"nu Z'"``
-        N -> nu Z' on shell (m4 > m_Z'), 0 otherwise ([NOTE] sec. 6.1). The Z' then decays
+        N -> nu Z' on shell (m4 > m_Z'), 0 otherwise ([DER]). The Z' then decays
         with :meth:`zprime_widths`.
     ``"nu gamma"``
-        N -> nu gamma through the transition dipole ([NOTE] sec. 6.4).
+        N -> nu gamma through the transition dipole ([DER]).
     ``"nu nu nu"``
         N -> nu nu nubar through the Z (invisible; sum_alpha |C_alphaN|^2/w^2 times
         G_F^2 m^5/(192 pi^3), [BBGR] eq. 3.5). The Z' contribution (through the O(chi m_Z'^2
@@ -896,7 +899,7 @@ class DarkNeutrinoModel(DecayingParticle):
 
     # -------------------------------------------------------------- Z' widths
     def zprime_widths(self) -> dict[str, float]:
-        """Partial widths of the Z' [GeV] ([NOTE] sec. 6.2).
+        """Partial widths of the Z' [GeV] ([DER]).
 
         Keys: ``"e+ e-"``, ``"mu+ mu-"`` (vector + axial couplings), ``"nu N"`` (Z' -> nubar N
         + nu Nbar summed over flavours, open for m_Z' > m4) and ``"N N"`` (m_Z' > 2 m4).
@@ -933,7 +936,7 @@ class DarkNeutrinoModel(DecayingParticle):
         Off-shell regime (m4 <= m_Z'): the three-body width with Z' + Z (+ W) exchange
         (:func:`~nuportal.models.dark_neutrino_decays.width_n_to_nu_ll`). On-shell regime
         (m4 > m_Z'): narrow-width Gamma(N -> nu Z') Br(Z' -> l+ l-) plus the Z/W three-body
-        part ([NOTE] sec. 6.3, last item); the Z'-Z interference is then neglected.
+        part (narrow-width approximation); the Z'-Z interference is then neglected.
         """
         if lepton not in ("e", "mu"):
             raise ValueError(f"lepton must be 'e' or 'mu', got {lepton!r}")

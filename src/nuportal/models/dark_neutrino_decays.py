@@ -1,7 +1,8 @@
 """Decays of the dark neutrino N and of the Z': widths, polarised distributions, |M|^2.
 
-Formulas of [NOTE] sec. 6, each in one function; the couplings come from
-:class:`~nuportal.models.dark_neutrino.DarkNeutrinoCouplings` (Lagrangian of [NOTE] sec. 2,
+Widths derived for this package ([DER]; they agree with the DarkNews code [DN] except where
+the function docstrings say otherwise), each in one function; the couplings come from
+:class:`~nuportal.models.dark_neutrino.DarkNeutrinoCouplings` (Lagrangian of [DN] and [BJMZ],
 fermion currents fbar gamma^m (g_V - g_A gamma5) f, neutral-lepton currents
 nubar gamma^m P_L N). Light neutrinos are massless.
 
@@ -34,13 +35,17 @@ gives (derived here; for a left-chiral N vertex the spin enters only through p -
     F(q) = 16 [ A_L^2 (k.p1)(q.p2) + A_R^2 (k.p2)(q.p1) + A_L A_R m_l^2 (k.q) ],
 
 summed over the light flavours alpha. The spin-averaged |M|^2 is (1/2) F(p); in terms of the
-invariants it equals [NOTE] sec. 6.3 (with g_V g_A -> (A_L^2 - A_R^2)/4). DarkNews
+invariants it equals the spin-averaged form derived for this package, [DER] (with
+g_V g_A -> (A_L^2 - A_R^2)/4). DarkNews
 ``diff_gamma_Ni_to_Nj_ell_ell`` has the same structure. Majorana N: add the charge-conjugate
 channel, which by CP equals the Dirac expression with s -> -s and l- <-> l+.
 
 References
 ----------
-* [NOTE] /work/shared/physics/upscattering.md, sec. 6 (decays) and 2 (couplings).
+* [DER] derived for this package (explicit trace and helicity-spinor calculations); the check
+  values in the tests were computed for this package with scipy quadrature.
+* [BJMZ] E. Bertuzzo, S. Jana, P. A. N. Machado, R. Zukanovich Funchal, PRL 121 (2018) 241801,
+  arXiv:1807.09877 (three-portal model).
 * [DN] A. Abdullahi, M. Hostert, D. Massaro, S. Pascoli, arXiv:2207.04137, and the DarkNews
   code (``decay_rates.py``).
 * [BBGR] K. Bondarenko, A. Boyarsky, D. Gorbunov, O. Ruchayskiy, JHEP 11 (2018) 032,
@@ -133,13 +138,13 @@ def _dot(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
 def width_n_to_nu_zprime(
     mass: ArrayLike, mzprime: ArrayLike, v_sq: ArrayLike, *, dirac: bool = True
 ) -> NDArray[np.float64] | float:
-    """Gamma(N -> nu Z') on shell [GeV], summed over light flavours ([NOTE] sec. 6.1).
+    """Gamma(N -> nu Z') on shell [GeV], summed over light flavours ([DER]; [DN]).
 
     Gamma = |V_N|^2 m^3 / (32 pi m_Z'^2) (1 - r^2)^2 (1 + 2 r^2),   r = m_Z'/m,
 
     times 2 for a Majorana N; zero for m <= m_Z'. (DarkNews' total-width helper
     ``gamma_Ni_to_Nj_V`` lacks the factor (m/m_Z')^2; its differential version agrees with
-    this, [NOTE] sec. 6.1.)
+    this.)
 
     Parameters
     ----------
@@ -169,7 +174,7 @@ def dgamma_dcos_nu_zprime(
     *,
     dirac: bool = True,
 ) -> NDArray[np.float64] | float:
-    """dGamma/dcos(theta_Z') of a polarised N -> nu Z' [GeV] ([NOTE] sec. 6.1).
+    """dGamma/dcos(theta_Z') of a polarised N -> nu Z' [GeV] ([DER], explicit helicity spinors).
 
     Dirac: dGamma/dcos = (Gamma/2) [1 + h cos(theta_Z') (1 - 2 r^2)/(1 + 2 r^2)], r = m_Z'/m,
     with theta_Z' the angle of the Z' momentum to the N spin (helicity) axis in the N rest
@@ -204,7 +209,7 @@ def width_zprime_to_leptons(
     """Gamma(Z' -> l+ l-) [GeV] for couplings Z'_m lbar gamma^m (g_V - g_A gamma5) l.
 
     Gamma = g_V^2 M/(12 pi) (1 + 2 r) sqrt(1 - 4 r) + g_A^2 M/(12 pi) (1 - 4 r)^(3/2),
-    r = m_l^2/M^2, zero for M <= 2 m_l ([NOTE] sec. 6.2). The vector part is
+    r = m_l^2/M^2, zero for M <= 2 m_l (standard vector/axial two-body width). The vector part is
     :func:`~nuportal.models.dark_photon.width_dark_photon_leptons` with the effective mixing
     eps_eff = |g_V|/e0 (alpha eps_eff^2 = g_V^2/(4 pi)), the one home of that formula.
 
@@ -231,7 +236,7 @@ def width_zprime_to_leptons(
 def width_zprime_to_nu_n(
     mzprime: ArrayLike, mass: ArrayLike, v_sq: ArrayLike, *, dirac: bool = True
 ) -> NDArray[np.float64] | float:
-    """Gamma(Z' -> nubar N + nu Nbar) [GeV], summed over light flavours ([NOTE] sec. 6.2).
+    """Gamma(Z' -> nubar N + nu Nbar) [GeV], summed over light flavours ([DER], chiral coupling).
 
     Gamma = 2 |V_N|^2 M (1 - x)^2 (2 + x)/(48 pi), x = m^2/M^2 (left-chiral vertex, massless
     nu; both charge states), zero for M <= m. For a Majorana N the two final states nu N and
@@ -259,7 +264,7 @@ def width_zprime_to_nu_n(
 def width_zprime_to_n_n(
     mzprime: ArrayLike, mass: ArrayLike, v_nn: ArrayLike, *, dirac: bool = True
 ) -> NDArray[np.float64] | float:
-    """Gamma(Z' -> N Nbar) [GeV] ([NOTE] sec. 6.2; derived there and here).
+    """Gamma(Z' -> N Nbar) [GeV] ([DER]; DarkNews has only commented-out versions).
 
     Dirac, vertex V_NN Nbar gamma^m P_L N: Gamma = |V_NN|^2 M (1 - x) sqrt(1 - 4x)/(24 pi),
     x = m^2/M^2. Majorana: the vertex is pure axial, -(V_NN/2) Nbar gamma^m gamma5 N, Feynman
@@ -290,13 +295,14 @@ def width_zprime_to_n_n(
 def width_n_to_nu_gamma(
     mass: ArrayLike, d_sq: ArrayLike, *, dirac: bool = True
 ) -> NDArray[np.float64] | float:
-    """Gamma(N -> nu gamma) through the transition dipole [GeV] ([NOTE] sec. 6.4).
+    """Gamma(N -> nu gamma) through the transition dipole [GeV] ([DER], explicit spinors; equals
+    mu^2 m^3/(16 pi) for mu = 2d).
 
     Gamma = |d|^2 m^3/(4 pi) (massless nu) for L = d (Nbar sigma^mn P_L nu) F_mn + h.c.
     (= mu^2 m^3/(16 pi) with mu = 2 d); times 2 for a Majorana N. DarkNews'
     ``gamma_Ni_to_Nj_gamma`` (Dirac) gives |d|^2 m^3/(8 pi), half of this, although its
-    upscattering uses the normalisation d = mu_tr/2 of [NOTE] sec. 2.4; event weights in
-    DarkNews are unaffected (decays normalised to 1), its lifetimes are ([NOTE] sec. 10).
+    upscattering uses the normalisation d = mu_tr/2 ([DN] ``model.py``: t_aj = mu_tr/2); event
+    weights in DarkNews are unaffected (decays normalised to 1), its lifetimes are.
     Checked against an explicit Dirac-matrix trace (tests).
 
     Parameters
@@ -321,12 +327,12 @@ def dgamma_dcos_nu_gamma(
     *,
     dirac: bool = True,
 ) -> NDArray[np.float64] | float:
-    """dGamma/dcos(theta_gamma) of a polarised N -> nu gamma [GeV] ([NOTE] sec. 6.4).
+    """dGamma/dcos(theta_gamma) of a polarised N -> nu gamma [GeV] ([DER]).
 
     Dirac: (Gamma/2)(1 - h cos theta_gamma), theta_gamma = angle of the photon to the N spin
     (helicity) axis in the N rest frame: the photon goes opposite to the spin, the left-handed
     neutrino along it. Majorana: isotropic. (DarkNews applies (1 - h cos) to the sampled
-    neutrino angle instead, [NOTE] sec. 6.4.)
+    neutrino angle instead, which reverses the photon asymmetry.)
 
     Parameters
     ----------
@@ -431,7 +437,7 @@ def msq_nu_ll(
     """Spin-averaged |M|^2 of N(p) -> nu(k) l-(p1) l+(p2), summed over light flavours.
 
     |M|^2 = 8 sum_alpha [A_L^2 (k.p1)(p.p2) + A_R^2 (k.p2)(p.p1) + A_L A_R m_l^2 (k.p)]
-    (module docstring; [NOTE] sec. 6.3 in chiral form), with
+    (module docstring; [DER] in chiral form), with
     k.p1 = (t - m_l^2)/2, p.p2 = (m^2 + m_l^2 - t)/2, k.p2 = (u - m_l^2)/2,
     p.p1 = (m^2 + m_l^2 - u)/2, k.p = (m^2 - s)/2, u = m^2 + 2 m_l^2 - s - t.
     Majorana: |M|^2(s, t) + |M|^2(s, u) (the charge-conjugate channel, l- <-> l+).
@@ -617,7 +623,8 @@ def width_n_to_nu_ll(
     z: bool = True,
     w: bool = True,
 ) -> NDArray[np.float64] | float:
-    """Gamma(N -> nu l+ l-) three-body [GeV], summed over light flavours ([NOTE] sec. 6.3).
+    """Gamma(N -> nu l+ l-) three-body [GeV], summed over light flavours ([DER]; [DN]
+    ``diff_gamma_Ni_to_Nj_ell_ell``).
 
     Gamma = 1/((2 pi)^3 32 m^3) integral ds dt |M|^2 over the Dalitz region
     (:func:`msq_nu_ll`, :func:`dalitz_limits_nu_ll`): t by 8-point Gauss-Legendre (exact for

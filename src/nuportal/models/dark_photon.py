@@ -31,8 +31,9 @@ References
   m_e <~ M < 2 m_e).
 * [BEST] J. D. Bjorken, R. Essig, P. Schuster, N. Toro, PRD 80 (2009) 075018, arXiv:0906.0580
   (A' -> l+ l- width).
-* [NOTE] /work/shared/physics/em_showers.md, sections 13 (widths, check numbers) and 18 (meson
-  decays, Br(P -> gamma gamma) values taken from BdNMC ``branchingratios.cpp``, i.e. PDG).
+* [BdNMC] P. deNiverville, C.-Y. Chen, M. Pospelov, A. Ritz, arXiv:1609.01770, and the BdNMC
+  code (``branchingratios.cpp``: Br(P -> gamma gamma), PDG values). The check values in the
+  tests (widths, c tau, Br/eps^2) were computed for this package from the formulas below.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ __all__ = [
 DARK_PHOTON_MAX_MASS: float = 2.0 * constants.M_PI_CHARGED
 
 #: Br(P -> gamma gamma) for the mesons of :func:`br_meson_to_gamma_dark_photon`. The ``particle``
-#: package carries masses and widths but no branching ratios, so the values are those of [NOTE]
-#: section 18 (PDG values as used in BdNMC, deNiverville et al.): pi0 98.823 %, eta 39.41 %.
+#: package carries masses and widths but no branching ratios, so the values are the PDG values
+#: as used in BdNMC ([BdNMC], deNiverville et al.): pi0 98.823 %, eta 39.41 %.
 #: (PDG 2024 quotes Br(eta -> gamma gamma) = 39.36 %, 0.13 % lower.)
 BR_MESON_GAMMA_GAMMA: dict[str, float] = {"pi0": 0.98823, "eta": 0.3941}
 
@@ -82,7 +83,7 @@ def width_dark_photon_leptons(
 ) -> NDArray[np.float64] | float:
     """Partial width Gamma(A' -> l+ l-) [GeV].
 
-    Gamma = (alpha eps^2 M / 3) (1 + 2 m_l^2/M^2) sqrt(1 - 4 m_l^2/M^2)   ([BEST]; [NOTE] sec. 13),
+    Gamma = (alpha eps^2 M / 3) (1 + 2 m_l^2/M^2) sqrt(1 - 4 m_l^2/M^2)   ([BEST]),
     zero at and below threshold (M <= 2 m_l). This function is the one home of the formula.
 
     Parameters
@@ -204,7 +205,7 @@ def br_meson_to_gamma_dark_photon(
 ) -> NDArray[np.float64] | float:
     """Br(P -> gamma A') for P = pi0 or eta.
 
-    Br = 2 eps^2 (1 - M^2/m_P^2)^3 Br(P -> gamma gamma)   ([BPR]; [NOTE] sec. 18): the factor 2
+    Br = 2 eps^2 (1 - M^2/m_P^2)^3 Br(P -> gamma gamma)   ([BPR]; [BdNMC]): the factor 2
     counts the two photons either of which can be the A', the cube is the P-wave phase space of
     the anomaly vertex. Zero when closed (M >= m_P). With the default ``epsilon = 1`` this is
     Br / eps^2.

@@ -176,7 +176,7 @@ def dalitz_range_z_num(
 ) -> tuple[_Array, _Array]:
     """Range [b - t, b + t] of z_num = m_(nu l-)^2/m_N^2 at fixed z_ll (massless neutrino).
 
-    arXiv:2104.05719 Table 3 / the recast note, section 5, with s = (m_m + m_p)/m_N,
+    arXiv:2104.05719 Table 3 (de Gouvea, Fox, Kayser, Kelly), with s = (m_m + m_p)/m_N,
     d = (m_m - m_p)/m_N:
 
         t = (1 - z_ll) sqrt((z_ll - d^2)(z_ll - s^2)) / (2 z_ll)

@@ -3,27 +3,30 @@
 Units: Q^2 in GeV^2 (Q = sqrt(Q^2) in GeV); radii and Fourier-Bessel parameters in fm
 (converted with hbar c from :mod:`nuportal.constants`); form factors are dimensionless.
 
-All formulas are those of the upscattering reference note (``upscattering.md``), section 4, which
-re-derives the choices of the DarkNews code (``nuclear_tools.py``, ``const_dics.py``) of
-[DarkNews] A. Abdullahi, M. Hostert, D. Massaro, S. Pascoli, arXiv:2207.04137.
+The formulas follow the choices of the DarkNews code (``nuclear_tools.py``, ``const_dics.py``) of
+[DarkNews] A. Abdullahi, M. Hostert, D. Massaro, S. Pascoli, arXiv:2207.04137; they were
+re-derived for this package, and the check values in the tests were computed for this package.
+Other sources: [deVries] H. de Vries, C. W. de Jager, C. de Vries, At. Data Nucl. Data Tables 36
+(1987) 495 (Fourier-Bessel fits); [Helm] R. H. Helm, Phys. Rev. 104 (1956) 1466; [LS] J. D.
+Lewin, P. F. Smith, Astropart. Phys. 6 (1996) 87.
 
-* Nuclear charge form factors (coherent scattering): Fourier-Bessel expansion (note 4.1, used for
-  12C), symmetrized Fermi (note 4.2, the fallback for other nuclei), Helm (note 4.3).
+* Nuclear charge form factors (coherent scattering): Fourier-Bessel expansion ([deVries], used for
+  12C), symmetrized Fermi (the DarkNews fallback for other nuclei), Helm ([Helm], [LS]).
   DarkNews returns |F|; the functions here return the signed F (cross sections use F^2 only).
-* Nucleon electromagnetic form factors: dipole parametrization (note 4.4), Sachs G_E, G_M and
-  Dirac-Pauli F1, F2 of the proton and the neutron.
-* Nucleon weak neutral-current form factors F1^Z, F2^Z, F_A (note 4.4), in two conventions:
+* Nucleon electromagnetic form factors: dipole parametrization (as in [DarkNews]), Sachs G_E,
+  G_M and Dirac-Pauli F1, F2 of the proton and the neutron.
+* Nucleon weak neutral-current form factors F1^Z, F2^Z, F_A, in two conventions:
 
   - ``"physical"``: isospin decomposition F_i^Z = (tau3/2)(F_i^p - F_i^n) - 2 s_W^2 F_i^N with
     the electromagnetic F1, F2 of this module (no strangeness), F_A = tau3 (g_A/2) D_A(Q^2); the
     Z current is (g/2c_W) ubar [F1^Z gamma^mu + i F2^Z sigma^{mu nu} q_nu/(2M)
     - F_A gamma^mu gamma_5] u, so the weak vector charge (1/2 - 2 s_W^2 for the proton) enters
     once.
-  - ``"darknews"``: the DarkNews expressions quoted in note 4.4, which (i) use the full magnetic
+  - ``"darknews"``: the DarkNews expressions (``nuclear_tools.py``), which (i) use the full magnetic
     moments mu_p, mu_n where the anomalous moments kappa_p = mu_p - 1, kappa_n = mu_n belong
     (F2^Z(0) = 1.105 instead of 1.052 for the proton, and a different F1^Z slope) and (ii) are
     multiplied in DarkNews by the Z-proton coupling c_pV, which already contains the weak charge
-    (the charge enters twice, note 4.4). The second point is a property of the coupling that
+    (the charge enters twice). The second point is a property of the coupling that
     multiplies these form factors; see :mod:`nuportal.models.upscattering`.
 """
 
@@ -59,11 +62,11 @@ __all__ = [
 #: 1 fm in GeV^-1 (= 1 / (hbar c) with hbar c in GeV fm), about 5.0677.
 FM_TO_INV_GEV: float = 1e-15 / constants.HBARC
 
-#: Proton mass [GeV]: tau = Q^2/(4 m_p^2) of the nucleon form factors (note 4.4, DarkNews uses
+#: Proton mass [GeV]: tau = Q^2/(4 m_p^2) of the nucleon form factors (DarkNews uses
 #: the proton mass for both nucleons).
 M_PROTON: float = constants.mass("p")
 
-# Dipole parametrization of note 4.4 (DarkNews nuclear_tools.py): vector dipole mass, magnetic
+# Dipole parametrization of DarkNews nuclear_tools.py ([DarkNews]): vector dipole mass, magnetic
 # moments in nuclear magnetons, axial coupling and axial mass.
 M_VECTOR_DIPOLE: float = 0.843
 MU_PROTON: float = 2.792
@@ -100,7 +103,7 @@ def _mass_number(A: float) -> float:
     return a
 
 
-# ---------------------------------------------------------------- Fourier-Bessel (note 4.1)
+# ---------------------------------------------------------------- Fourier-Bessel ([deVries])
 @dataclass(frozen=True)
 class FourierBesselParameters:
     """Fourier-Bessel expansion of a nuclear charge density, rho(r) = sum_n a_n j0(n pi r/R).
@@ -125,10 +128,10 @@ class FourierBesselParameters:
             raise ValueError("coefficients must be a non-empty sequence of finite numbers [fm^-3]")
 
 
-#: 12C charge density, R = 8 fm, a_1..a_15 as quoted in note 4.1 from DarkNews const_dics.py.
+#: 12C charge density, R = 8 fm, a_1..a_15 as in DarkNews const_dics.py ([DarkNews]).
 #: DarkNews cites the UVa NCD web page and "Nuclear Data Tables"; presumably the Fourier-Bessel fits
 #: of H. de Vries, C. W. de Jager, C. de Vries, At. Data Nucl. Data Tables 36 (1987) 495
-#: [provenance not verified, note 4.1 and 11.4]. Charge 6.00028, r_rms 2.4639 fm.
+#: [provenance not verified]. Charge 6.00028, r_rms 2.4639 fm.
 _C12_FB_COEFFICIENTS = (
     1.5737e-2, 3.8897e-2, 3.7085e-2, 1.4795e-2, -4.4831e-3, -1.0057e-2, -6.8696e-3, -2.8813e-3,
     -7.7229e-4, 6.6908e-5, 1.0636e-4, -3.6864e-5, -5.0135e-6, 9.4550e-6, -4.7687e-6,
@@ -159,7 +162,7 @@ def fourier_bessel_charge(params: FourierBesselParameters = FOURIER_BESSEL_C12) 
 def fourier_bessel_rms_radius(params: FourierBesselParameters = FOURIER_BESSEL_C12) -> float:
     """Root-mean-square charge radius [fm] of a Fourier-Bessel density.
 
-    From the slope of F at q = 0 (F = 1 - q^2 <r^2>/6 + ...), which for the expansion of note 4.1
+    From the slope of F at q = 0 (F = 1 - q^2 <r^2>/6 + ...), which for the expansion above
     gives <r^2> = R^2 [1 - 6 sum_n c_n/(n pi)^4 / sum_n c_n/(n pi)^2], c_n = a_n (-1)^n.
     Check (12C): 2.4639 fm.
     """
@@ -174,7 +177,7 @@ def fourier_bessel_form_factor(
     """Fourier-Bessel charge form factor F(Q^2), normalized to F(0) = 1.
 
     F = j0(x) sum_n c_n/((n pi)^2 - x^2) / sum_n c_n/(n pi)^2, x = q R, c_n = a_n (-1)^n,
-    j0(x) = sin x / x (note 4.1; DarkNews nuclear_tools.py returns the absolute value, which gives
+    j0(x) = sin x / x ([deVries]; DarkNews nuclear_tools.py returns the absolute value, which gives
     the same F^2). The removable singularities at x = n pi are evaluated with the regular form
     -a_n sinc(x - n pi)/(x (x + n pi)) of the n-th term.
 
@@ -183,7 +186,7 @@ def fourier_bessel_form_factor(
     Q2 : array_like
         Squared momentum transfer [GeV^2], finite and >= 0.
     params : FourierBesselParameters
-        Expansion (default: 12C of note 4.1).
+        Expansion (default: 12C, DarkNews const_dics.py).
 
     Returns
     -------
@@ -215,7 +218,7 @@ def fourier_bessel_form_factor(
     return _out(f)
 
 
-# ---------------------------------------------------------------- symmetrized Fermi (note 4.2)
+# ---------------------------------------------------------------- symmetrized Fermi (DarkNews)
 def _g_series_or_direct(u: NDArray[np.float64]) -> NDArray[np.float64]:
     """g(u) = sin u - u cos u, with its Taylor series for u < 0.1 (no cancellation)."""
     small = u < 0.1
@@ -246,7 +249,7 @@ def symmetrized_fermi_form_factor(
 
     F(Q) = 3 pi a / (r0^2 + pi^2 a^2) [pi a coth(pi a Q) sin(Q r0) - r0 cos(Q r0)]
     / [Q r0 sinh(pi a Q)], a = 0.523 fm, r0 = 1.03 A^(1/3) fm, F = 0 for Q >= 5 GeV
-    (note 4.2, DarkNews nuclear_tools.py). Evaluated as
+    (DarkNews nuclear_tools.py, [DarkNews]). Evaluated as
     3 pi a [(v coth v - 1) sin u + sin u - u cos u] / [(r0^2 + pi^2 a^2) Q^2 r0 sinh v],
     u = Q r0, v = pi a Q, with Taylor series at small u, v (no cancellation for Q -> 0).
 
@@ -281,7 +284,7 @@ def symmetrized_fermi_form_factor(
     return _out(np.where(inside, f, np.where(q == 0.0, 1.0, 0.0)))
 
 
-# ---------------------------------------------------------------- Helm (note 4.3)
+# ---------------------------------------------------------------- Helm ([Helm], [LS])
 def helm_form_factor(
     Q2: ArrayLike,
     A: float,
@@ -297,11 +300,11 @@ def helm_form_factor(
     A : float
         Mass number (>= 1).
     parametrization : {"darknews", "lewin_smith"}
-        ``"darknews"`` (note 4.3; defined but unused in DarkNews): s = 0.9 fm,
+        ``"darknews"`` (defined but unused in DarkNews): s = 0.9 fm,
         R = 3.9 (A/40)^(1/3) fm. ``"lewin_smith"``: s = 0.9 fm,
         R^2 = c^2 + (7/3) pi^2 a^2 - 5 s^2, c = 1.23 A^(1/3) - 0.6 fm, a = 0.52 fm
-        [J. D. Lewin, P. F. Smith, Astropart. Phys. 6 (1996) 87; note 4.3 marks these values
-        unverified].
+        [J. D. Lewin, P. F. Smith, Astropart. Phys. 6 (1996) 87; these values were not checked
+        against the paper].
 
     Returns
     -------
@@ -334,7 +337,7 @@ def helm_form_factor(
     return _out(three_j1_over_x * np.exp(-0.5 * q2 * s * s))
 
 
-# ---------------------------------------------------------------- nucleons (note 4.4)
+# ---------------------------------------------------------------- nucleons (dipole, as in DarkNews)
 class NucleonFormFactors(NamedTuple):
     """Electromagnetic nucleon form factors (dimensionless)."""
 
@@ -364,7 +367,7 @@ def _tau(q2: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def dipole_form_factor(Q2: ArrayLike, mass: float = M_VECTOR_DIPOLE) -> NDArray[np.float64] | float:
-    """Dipole D(Q^2) = (1 + Q^2/M_V^2)^-2, M_V = 0.843 GeV by default (note 4.4) [GeV^2 in]."""
+    """Dipole D(Q^2) = (1 + Q^2/M_V^2)^-2, M_V = 0.843 GeV by default ([DarkNews]) [GeV^2 in]."""
     q2 = _q2_array(Q2)
     mv = _positive(mass, "mass", "GeV")
     return _out(1.0 / (1.0 + q2 / mv**2) ** 2)
@@ -383,7 +386,7 @@ def nucleon_sachs_form_factors(
 ) -> tuple[NDArray[np.float64] | float, NDArray[np.float64] | float]:
     """Sachs form factors (G_E, G_M) in the dipole parametrization.
 
-    Proton: G_E = D, G_M = mu_p D (note 4.4, mu_p = 2.792, M_V = 0.843 GeV). Neutron:
+    Proton: G_E = D, G_M = mu_p D ([DarkNews], mu_p = 2.792, M_V = 0.843 GeV). Neutron:
     G_M = mu_n D (mu_n = -1.913) and the Galster G_E = -mu_n tau D/(1 + 5.6 tau)
     [Galster et al., Nucl. Phys. B 32 (1971) 221], tau = Q^2/(4 m_p^2).
 
@@ -407,7 +410,7 @@ def _dirac_pauli(q2: NDArray[np.float64], tau3: float) -> tuple[NDArray[np.float
 def nucleon_form_factors(Q2: ArrayLike, nucleon: Nucleon = "proton") -> NucleonFormFactors:
     """Dirac and Pauli form factors F1 = (G_E + tau G_M)/(1 + tau), F2 = (G_M - G_E)/(1 + tau).
 
-    With the Sachs form factors of :func:`nucleon_sachs_form_factors` (note 4.4);
+    With the Sachs form factors of :func:`nucleon_sachs_form_factors`;
     tau = Q^2/(4 m_p^2). Proton: F1 = D (1 + tau mu_p)/(1 + tau), F2 = D (mu_p - 1)/(1 + tau).
     Check (proton): Q^2 = 0.1: F1 = 0.80653, F2 = 1.33913; Q^2 = 0.5: 0.42134, 0.54069;
     Q^2 = 1: 0.24098, 0.24086.
@@ -464,7 +467,7 @@ def nucleon_nc_form_factors(
     sin2_theta_w: float = constants.SIN2_THETA_W_ON_SHELL,
     convention: NCConvention = "physical",
 ) -> NucleonNCFormFactors:
-    """Weak neutral-current form factors of a nucleon (note 4.4).
+    """Weak neutral-current form factors of a nucleon.
 
     The Z-nucleon vertex is N_Z ubar [F1^Z gamma^mu + i F2^Z sigma^{mu nu} q_nu/(2M)
     - F_A gamma^mu gamma_5] u, with the normalization N_Z = g/(2 c_W) in the ``"physical"``
@@ -473,7 +476,7 @@ def nucleon_nc_form_factors(
     * ``"physical"``: F_i^Z = (tau3/2)(F_i^p - F_i^n) - 2 s_W^2 F_i^N (F_i of
       :func:`nucleon_form_factors`, no strange form factors), i.e. for the proton
       F1^Z(0) = 1/2 - 2 s_W^2, F2^Z(0) = (1/2 - 2 s_W^2) kappa_p - kappa_n/2.
-    * ``"darknews"`` (note 4.4, DarkNews nuclear_tools.py):
+    * ``"darknews"`` (DarkNews nuclear_tools.py, [DarkNews]):
       F1^Z = D [(1/2 - s_W^2) tau3 (1 + tau (1 + mu_p - mu_n)) - s_W^2 (1 + tau (1 + mu_p + mu_n))]
       /(1 + tau), F2^Z = D [(1/2 - s_W^2) tau3 (mu_p - mu_n) - s_W^2 (mu_p + mu_n)]/(1 + tau).
     * Both: F_A = tau3 (g_A/2)(1 + Q^2/M_A^2)^-2, g_A = 1.26, M_A = 1.02 GeV; the sign is that of

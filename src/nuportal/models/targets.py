@@ -2,12 +2,13 @@
 
 Units: masses in GeV, Q^2 in GeV^2.
 
-Nuclear masses follow the upscattering note (``upscattering.md``), section 1, i.e. the DarkNews
+Nuclear masses follow the DarkNews
 choice (nuclear_tools.py of [DarkNews] arXiv:2207.04137):
 M_A = A_atomic u - Z m_e + B_e(Z), with u = 0.9314941024228 GeV (CODATA 2018, the value of
 DarkNews), m_e from :mod:`nuportal.constants` and the total electron binding energy
 B_e(Z) = (14.4381 Z^2.39 + 1.55468e-6 Z^5.35) eV [D. Lunney, J. M. Pearson, C. Thibault,
-Rev. Mod. Phys. 75 (2003) 1021, eq. (A4)]. Checks: M(12C) = 11.1748643 GeV, M(1H) = 0.9382721 GeV.
+Rev. Mod. Phys. 75 (2003) 1021, eq. (A4)]. Checks (computed for this package):
+M(12C) = 11.1748643 GeV, M(1H) = 0.9382721 GeV.
 
 Atomic masses A_atomic [u] are those of the AME2020 atomic mass evaluation [M. Wang, W. J. Huang,
 F. G. Kondev, G. Audi, S. Naimi, Chinese Phys. C 45 (2021) 030003], the table DarkNews reads
@@ -15,8 +16,9 @@ F. G. Kondev, G. Audi, S. Naimi, Chinese Phys. C 45 (2021) 030003], the table Da
 16O 15.99491461926, 40Ar 39.96238312204.
 
 Charge form factors (coherent scattering, :mod:`nuportal.models.nuclear_form_factors`): 12C uses
-the Fourier-Bessel expansion of note 4.1 (provenance of the coefficients not verified, see
-there); the other nuclei use the symmetrized Fermi form of note 4.2. (DarkNews also has
+the Fourier-Bessel expansion of DarkNews ``const_dics.py`` (presumably de Vries et al., At.
+Data Nucl. Data Tables 36 (1987) 495; provenance of the coefficients not verified); the other
+nuclei use the symmetrized Fermi form of DarkNews ``nuclear_tools.py``. (DarkNews also has
 Fourier-Bessel tables for 16O and 40Ar, which are not carried over here.) Single nucleons
 (``"H1"``, ``"proton"``) scatter elastically with the dipole Dirac/Pauli form factors.
 """
@@ -54,14 +56,14 @@ def electron_binding_energy(Z: int) -> float:
     """Total binding energy of the Z atomic electrons [GeV].
 
     B_e(Z) = (14.4381 Z^2.39 + 1.55468e-6 Z^5.35) eV [Lunney, Pearson, Thibault, Rev. Mod. Phys.
-    75 (2003) 1021, eq. (A4); note sec. 1].
+    75 (2003) 1021, eq. (A4); as in DarkNews].
     """
     z = _check_count(Z, "Z")
     return (14.4381 * z**2.39 + 1.55468e-6 * z**5.35) * 1e-9
 
 
 def nuclear_mass(atomic_mass_u: float, Z: int) -> float:
-    """Nuclear mass M_A = A_atomic u - Z m_e + B_e(Z) [GeV] from the atomic mass [u] (note sec. 1).
+    """Nuclear mass M_A = A_atomic u - Z m_e + B_e(Z) [GeV] from the atomic mass [u] (DarkNews).
 
     Checks: 12C (12 u) 11.1748643 GeV; 1H (1.007825031898 u) 0.9382721 GeV.
     """
@@ -158,7 +160,7 @@ class Nucleus:
     def charge_form_factor(self) -> Callable[[ArrayLike], NDArray[np.float64] | float]:
         """F(Q^2) of the nuclear charge distribution (Q^2 in GeV^2), F(0) = 1.
 
-        For single nucleons: the Sachs G_E of the dipole parametrization (note 4.4).
+        For single nucleons: the Sachs G_E of the dipole parametrization (as in DarkNews).
         """
         model = self.form_factor_model
         if model == "fourier_bessel":

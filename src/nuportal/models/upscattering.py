@@ -11,8 +11,8 @@ dsigma/dQ^2 (converted with (hbar c)^2 from :data:`nuportal.constants.HBARC`).
 
 References
 ----------
-* [note] the upscattering reference note ``upscattering.md`` (sections 1-5, 9): formulas
-  re-derived from, and checked against, the DarkNews code.
+* [DER] formulas derived for this package (Dirac traces, explicit helicity spinors) and checked
+  against the DarkNews code; the check values in the tests were computed for this package.
 * [DarkNews] A. Abdullahi, M. Hostert, D. Massaro, S. Pascoli, arXiv:2207.04137
   (amplitudes.py::upscattering_dxsec_dQ2, phase_space.py).
 * [BJMZ] E. Bertuzzo, S. Jana, P. Machado, R. Zukanovich Funchal, arXiv:1807.09877.
@@ -21,16 +21,16 @@ References
 Conventions
 -----------
 * Kinematics nu(k1) + A(p2) -> N(k3) + A(p4), lab frame (target at rest), Q^2 = -(k1 - k3)^2
-  [note 3]. dsigma/dQ^2 = (1/2) sum|M|^2 / (16 pi (s - M^2)^2): the target is treated as a
+  [DER]. dsigma/dQ^2 = (1/2) sum|M|^2 / (16 pi (s - M^2)^2): the target is treated as a
   spin-1/2 Dirac particle (nucleus: F1 = F, F2 = 0) and its spin averaged, as in DarkNews
-  [note 5.1]; a spin-0 nucleus is available for the coherent vector process.
+  [DarkNews]; a spin-0 nucleus is available for the coherent vector process.
 * Helicity projection: u ubar = (k3-slash + m)(1 + gamma5 s-slash)/2 with the helicity spin vector
-  s_N of note 3; per helicity, sum|M_h|^2 = (1/2) sum|M|^2(k3 -> k3 - h m s_N) for the vector
-  (chirality conserving) and k3 -> k3 + h m s_N for the dipole [note 5.2, 5.4].
+  s_N of [DER]; per helicity, sum|M_h|^2 = (1/2) sum|M|^2(k3 -> k3 - h m s_N) for the vector
+  (chirality conserving) and k3 -> k3 + h m s_N for the dipole [DER].
 * Hadronic currents: Z' couples to the electromagnetic current of nucleons (proton coupling
   ``zprime_proton`` ~ eps e times F1, F2); the Z couples to the weak neutral current. No Z', Z
   widths in the propagators and no interference between the dipole and the vector amplitudes
-  (as in DarkNews) [note 5.4].
+  (as in DarkNews) [DarkNews].
 * Antineutrinos (``antineutrino=True``): nubar(k1) A -> Nbar(k3) A, lepton current
   vbar(k1) gamma^mu P_L v(k3) (dipole: the h.c. vertex, vbar sigma^{mu nu} P_R v), h the Nbar
   helicity in the same CM frame, v vbar = (k3-slash - m)(1 + gamma5 s-slash)/2 with s = h s_N. The
@@ -87,7 +87,7 @@ __all__ = [
 GEV2_TO_CM2: float = constants.GEV2_TO_CM2
 #: Z boson mass [GeV] (PDG through ``particle``).
 M_Z: float = constants.mass("Z0")
-#: Proton mass [GeV]: mass of a bound proton in p-el scattering [note 5.1].
+#: Proton mass [GeV]: mass of a bound proton in p-el scattering [DarkNews].
 M_PROTON: float = constants.mass("p")
 
 Helicity = Literal[-1, 1, "both"]
@@ -133,9 +133,9 @@ def _check_helicity(helicity: Helicity) -> int:
     raise ValueError(f"helicity must be -1, +1 or 'both', got {helicity!r}")
 
 
-# ---------------------------------------------------------------- kinematics (note 3)
+# ---------------------------------------------------------------- kinematics ([DER])
 def threshold_energy(m: ArrayLike, M: float) -> NDArray[np.float64] | float:
-    """Threshold neutrino energy E_th = m + m^2/(2M) [GeV] for nu A -> N A [note 3].
+    """Threshold neutrino energy E_th = m + m^2/(2M) [GeV] for nu A -> N A [DER].
 
     Parameters
     ----------
@@ -173,7 +173,7 @@ def _limits(
 def q2_limits(
     E: ArrayLike, m: float, M: float, *, method: Literal["exact", "darknews"] = "exact"
 ) -> tuple[NDArray[np.float64] | float, NDArray[np.float64] | float]:
-    """Kinematic range [Q^2_min, Q^2_max] of nu A -> N A [GeV^2] [note 3].
+    """Kinematic range [Q^2_min, Q^2_max] of nu A -> N A [GeV^2] [DER; DarkNews phase_space.py].
 
     CM quantities p1 = (s - M^2)/(2 sqrt s), E3 = (s + m^2 - M^2)/(2 sqrt s),
     p3 = sqrt(E3^2 - m^2): Q^2_min,max = 2 p1 (E3 -+ p3) - m^2.
@@ -224,7 +224,7 @@ class SpinProducts(NamedTuple):
 
 
 class _Kin(NamedTuple):
-    """Lab-frame invariants of one batch of points (see note 3)."""
+    """Lab-frame invariants of one batch of points ([DER])."""
 
     E: NDArray[np.float64]
     q2: NDArray[np.float64]
@@ -245,7 +245,7 @@ class _Kin(NamedTuple):
 
 
 def _kinematics(E: ArrayLike, Q2: ArrayLike, m: float, M: float) -> _Kin:
-    """Invariants of note 3, with the spin vector in a cancellation-free form.
+    """Lab-frame invariants ([DER]), with the spin vector in a cancellation-free form.
 
     m s_N = [(k3.P) k3 - m^2 P]/D, D = sqrt((k3.P)^2 - m^2 s), P = k1 + p2. In the CM frame
     m s_N = (p3, E3 n^) for N along n^, so n = k3 - m s_N = (E3 - p3)(1, -n^), whose products
@@ -253,7 +253,7 @@ def _kinematics(E: ArrayLike, Q2: ArrayLike, m: float, M: float) -> _Kin:
     evaluated without the O(m^2) cancellation of k3 - m s_N, using
     E3 - p3 = m^2 sqrt(s)/(k3.P + D), E2 - p1 = M^2/sqrt(s), E4 - p3 = M^2 sqrt(s)/(p4.P + D),
     2 p1 p3 (1 - cos) = Q^2 - Q^2_min and 2 p1 p3 (1 + cos) = Q^2_max - Q^2, p3 = D/sqrt(s).
-    S(n) of note 5.2 (O(m^4) in the forward direction) is evaluated in the explicitly positive form
+    S(n) = S(V = s_N) (O(m^4) in the forward direction) is evaluated in the explicitly positive form
     obtained from these products (our algebra). Points outside the physical region are flagged
     (valid = False) and carried with harmless placeholder values.
     """
@@ -325,7 +325,7 @@ def _helicity_vector(k: _Kin, suppressed: bool | None) -> tuple[Any, Any, Any]:
 
 
 def hnl_spin_products(E: ArrayLike, Q2: ArrayLike, m: float, M: float) -> SpinProducts:
-    """Products of the HNL helicity spin vector with the external momenta [note 3].
+    """Products of the HNL helicity spin vector with the external momenta [DER].
 
     s_N = [(k3.P) k3 - m^2 P]/(m sqrt((k3.P)^2 - m^2 s)), P = k1 + p2, so that s_N.k3 = 0,
     s_N^2 = -1 and s_N is the helicity axis of N in the CM frame; then
@@ -354,14 +354,14 @@ def hnl_spin_products(E: ArrayLike, Q2: ArrayLike, m: float, M: float) -> SpinPr
     return SpinProducts(*(_out(v * inv) for v in ms))
 
 
-# ---------------------------------------------------------------- traces (note 5)
+# ---------------------------------------------------------------- traces ([DER])
 def _s_term(k: _Kin, vk1: Any, vp2: Any, vp4: Any) -> Any:
-    """S(V) = (k1.p2)(V.p4) + (k1.p4)(V.p2) - M^2 (k1.V) [note 5.2]."""
+    """S(V) = (k1.p2)(V.p4) + (k1.p4)(V.p2) - M^2 (k1.V) [DER]."""
     return k.k1p2 * vp4 + k.k1p4 * vp2 - (k.M * k.M) * vk1
 
 
 def _lp_term(k: _Kin, vk1: Any, vp2: Any, vp4: Any) -> Any:
-    """L_P(V) = 2 [2 (V.P')(k1.P') - P'^2 (k1.V)], P' = p2 + p4 [note 5.3]."""
+    """L_P(V) = 2 [2 (V.P')(k1.P') - P'^2 (k1.V)], P' = p2 + p4 [DER]."""
     return 2.0 * (2.0 * (vp2 + vp4) * (k.k1p2 + k.k1p4) - (4.0 * k.M * k.M + k.q2) * vk1)
 
 
@@ -411,14 +411,14 @@ def dsigma_dq2_coherent_vector(
     target_spin: Literal["1/2", "0"] = "1/2",
     antineutrino: bool = False,
 ) -> NDArray[np.float64] | float:
-    """Coherent nu A -> N A via Z' and Z exchange, dsigma/dQ^2 [cm^2/GeV^2] [note 5.2].
+    """Coherent nu A -> N A via Z' and Z exchange, dsigma/dQ^2 [cm^2/GeV^2] [DER].
 
     G(Q^2) = g_zprime/(Q^2 + m_Z'^2) + g_z/(Q^2 + m_Z^2). Spin-1/2 nucleus (DarkNews):
     dsigma_h/dQ^2 = G^2 F^2 [S - h m X]/(16 pi M^2 E^2), S = 2M^2E^2 - (Q^2 + m^2)(ME + M^2/2
     - Q^2/4), X = (k1.p2)(p4.s_N) + (k1.p4)(p2.s_N) - M^2 (k1.s_N); the helicity sum is
     G^2 F^2/(4 pi) [1 - (Q^2 + m^2)(1 + 2E/M - Q^2/(2M^2))/(4E^2)] (m -> 0, Z only: the CEvNS
     form). Spin-0 nucleus: (1/2) G^2 F^2 L_P(k3 - h m s_N)/(64 pi M^2 E^2), whose helicity sum is
-    G^2 F^2/(4 pi) [16M^2E^2 - (m^2 + Q^2)(8ME + 4M^2 - m^2)]/(16M^2E^2) [note 5.2].
+    G^2 F^2/(4 pi) [16M^2E^2 - (m^2 + Q^2)(8ME + 4M^2 - m^2)]/(16M^2E^2) [DER].
 
     Parameters
     ----------
@@ -430,13 +430,13 @@ def dsigma_dq2_coherent_vector(
         Nuclear mass [GeV] (> 0).
     form_factor : callable or array_like
         F(Q^2) (callable taking Q^2 in GeV^2) or its values broadcastable to E, Q2; DarkNews uses
-        the charge form factor for both the Z' and the Z current [note 4.1].
+        the charge form factor for both the Z' and the Z current [DarkNews].
     g_zprime : float
         V_alphaN V_had, V_had = Z V_p + N V_n (Z'-nucleus vector charge; V_p = eps e).
     mzprime : float
         Z' mass [GeV] (> 0).
     g_z : float
-        C_alphaN C_had, C_had = Z c_pV + N c_nV = -(g/4c_W) Q_W [note 2.3].
+        C_alphaN C_had, C_had = Z c_pV + N c_nV = -(g/4c_W) Q_W [DarkNews].
     mz : float
         Z mass [GeV].
     helicity : {-1, +1, "both"}
@@ -490,7 +490,7 @@ def dsigma_dq2_nucleon_vector(
     sin2_theta_w: float = constants.SIN2_THETA_W_ON_SHELL,
     antineutrino: bool = False,
 ) -> NDArray[np.float64] | float:
-    """Elastic nu n -> N n on a nucleon via Z' and Z, dsigma/dQ^2 [cm^2/GeV^2] [note 5.3].
+    """Elastic nu n -> N n on a nucleon via Z' and Z, dsigma/dQ^2 [cm^2/GeV^2] [DER].
 
     Hadronic current ubar(p4) [a gamma^mu - F2 (p2 + p4)^mu/(2M) + c gamma^mu gamma5] u(p2)
     (Gordon form) with a = G_M, F2 summed over the mediators:
@@ -499,7 +499,7 @@ def dsigma_dq2_nucleon_vector(
     sum|M_h|^2 = (1/2)[16 a^2 S(K) + c_PP L_P(K) + 16 c^2 S_+(K) - 32 a c A(K)], K = k3 - h m s_N,
     c_PP = -4 a F2 + 2 F2^2 (1 + Q^2/(4M^2)), S_+(K) = S(K) + 2M^2 (k1.K),
     A(K) = (K.p4)(k1.p2) - (K.p2)(k1.p4); dsigma_h/dQ^2 = sum|M_h|^2/(128 pi M^2 E^2). Without the
-    Z this is note 5.3; the axial terms are our trace (standard V-A algebra; the DarkNews
+    Z this is [DER]; the axial terms are our trace (standard V-A algebra; the DarkNews
     expression has the same structure and sign, amplitudes.py Dirac NC_SQR / KinMix_NC_inter).
     Evaluated in the (F1, F2) basis, 16 a^2 S + c_PP L_P = 16 F1^2 S + 2 F1 F2 Pi
     + F2^2 (Pi + 2 tau L_P), Pi = 16 S - 2 L_P = 8 (k1.k3)(K.k1 - K.k3) + 4 Q^2 (K.k1), so that
@@ -526,7 +526,7 @@ def dsigma_dq2_nucleon_vector(
     g_z : float
         C_alphaN times the normalization N_Z of the NC form factors: N_Z = g/(2c_W) with
         ``nc_convention="physical"``; DarkNews uses N_Z = c_pV (c_nV for neutrons) with its own
-        form factors (``nc_convention="darknews"``), which counts the weak charge twice [note 4.4].
+        form factors (``nc_convention="darknews"``), which counts the weak charge twice [DarkNews].
     mz : float
         Z mass [GeV].
     nucleon : {"proton", "neutron"}
@@ -585,7 +585,7 @@ def dsigma_dq2_nucleon_vector(
 
 
 def _dipole_w(k: _Kin, vk1: Any, vp2: Any, vk3: float, nucleon: bool) -> tuple[Any, Any, Any]:
-    """(W_T, Omega, W_P) of note 5.4 for K with products (vk1, vp2, vk3); Omega = W_T - 2 W_P.
+    """(W_T, Omega, W_P) of [DER] for K with products (vk1, vp2, vk3); Omega = W_T - 2 W_P.
 
     Omega = 4 Q^2 [2 (Q^2 + m^2)(K.k3) - (Q^2 + 2 m^2)(K.k1)] is W_T - 2 W_P simplified (our
     algebra): the Pauli structures are explicitly O(Q^2), without the cancellation between
@@ -608,7 +608,7 @@ def _dipole_w(k: _Kin, vk1: Any, vp2: Any, vk3: float, nucleon: bool) -> tuple[A
 def _dipole(
     k: _Kin, h: int, charge: float, d: float, alpha: float, f1: Any, f2: Any, nucleon: bool
 ) -> NDArray[np.float64] | float:
-    """sum|M_h|^2 = (2 e^2 Z^2 d^2/Q^4)[G_M^2 W_T + c_PP W_P](K), K = k3 + h m s_N [note 5.4].
+    """sum|M_h|^2 = (2 e^2 Z^2 d^2/Q^4)[G_M^2 W_T + c_PP W_P](K), K = k3 + h m s_N [DER].
 
     In the (F1, F2) basis: G_M^2 W_T + c_PP W_P = F1^2 W_T + 2 F1 F2 Omega
     + F2^2 (Omega + 2 tau W_P), tau = Q^2/(4M^2), Omega = W_T - 2 W_P.
@@ -643,11 +643,11 @@ def dsigma_dq2_coherent_dipole(
     alpha: float = constants.ALPHA_EM,
     antineutrino: bool = False,
 ) -> NDArray[np.float64] | float:
-    """Coherent nu A -> N A via photon exchange and a transition magnetic moment [note 5.4].
+    """Coherent nu A -> N A via photon exchange and a transition magnetic moment [DER].
 
-    L = d (Nbar sigma^{mu nu} P_L nu) F_{mu nu} + h.c. [note 2.4; DarkNews mu_tr = 2d].
+    L = d (Nbar sigma^{mu nu} P_L nu) F_{mu nu} + h.c. [BGKO; DarkNews mu_tr = 2d].
     sum_target |M_h|^2 = (2 e^2 Z^2 d^2/Q^4) F^2 W_T(k3 + h m s_N), dsigma_h/dQ^2 =
-    sum|M_h|^2/(128 pi M^2 E^2), with W_T of note 5.4; the dipole flips chirality, so h = +1
+    sum|M_h|^2/(128 pi M^2 E^2), with W_T of [DER]; the dipole flips chirality, so h = +1
     dominates. Helicity sum: alpha d^2 Z^2 F^2 [4/Q^2 - (1 + m^2/Q^2)(2/(ME) + m^2/(E^2 Q^2)
     - m^2/(2 M^2 E^2))], which for m -> 0 is alpha (2d)^2 Z^2 F^2 (1/Q^2 - 1/(2ME)).
 
@@ -706,7 +706,7 @@ def dsigma_dq2_nucleon_dipole(
 
     sum_target |M_h|^2 = (2 e^2 d^2/Q^4)[G_M^2 W_T(K) + c_PP W_P(K)], K = k3 + h m s_N,
     G_M = F1 + F2, c_PP = -4 G_M F2 + 2 F2^2 (1 + Q^2/(4M^2)) with the electromagnetic form
-    factors of ``nucleon`` [note 5.4 with Z = 1; the neutron uses its own G_M, F2].
+    factors of ``nucleon`` [DER with Z = 1; the neutron uses its own G_M, F2].
 
     Parameters
     ----------
@@ -754,7 +754,7 @@ def integrate_dsigma_dq2(
     q2_method: Literal["exact", "darknews"] = "exact",
     panel_width: float = 1.0,
 ) -> NDArray[np.float64] | float:
-    """sigma(E) = integral of dsigma/dQ^2 over [Q^2_min, min(Q^2_max, q_cap^2)] [note 5.1].
+    """sigma(E) = integral of dsigma/dQ^2 over [Q^2_min, min(Q^2_max, q_cap^2)] [DarkNews].
 
     Quadrature in ln Q^2: the range of every energy is cut into the same number of equal panels
     of width <= ``panel_width`` (in ln Q^2), each with 8-point Gauss-Legendre; vectorized over E
@@ -1024,7 +1024,7 @@ def upscattering_cross_section(
     """Total cross section sigma(E) of nu_flavour target -> N target per target nucleus [cm^2].
 
     Integral of :func:`upscattering_dsigma_dq2` over the kinematic Q^2 range with
-    :func:`integrate_dsigma_dq2` [note 5.1]. Arguments as in :func:`upscattering_dsigma_dq2`, and
+    :func:`integrate_dsigma_dq2` [DarkNews]. Arguments as in :func:`upscattering_dsigma_dq2`, and
 
     Parameters
     ----------
