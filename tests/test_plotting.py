@@ -182,3 +182,13 @@ def test_anything_else_gets_one_clear_line(tmp_path):
         assert "\n" not in str(err.value)
     with pytest.raises(ValueError, match="nuportal plot accepts"):
         plot_file(other)
+
+
+def test_interaction_event_tables_are_recognized():
+    """`nuportal interactions events` files go to their own figure (checked by hand with the
+    command; generating interaction events here would cost ~10 s)."""
+    from nuportal.plotting.files import classify_table
+
+    table = pd.DataFrame({"nu_pdg": [14], "E_nu": [1.0], "mode": ["ccqe"], "lep_E": [0.5],
+                          "weight": [1.0]})  # fmt: skip
+    assert classify_table(table) == "interactions"

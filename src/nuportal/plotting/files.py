@@ -23,7 +23,8 @@ __all__ = ["ACCEPTED", "classify_table", "plot_file", "plot_scan"]
 
 #: What ``nuportal plot`` accepts (named in the error for anything else).
 ACCEPTED = (
-    "event files of `nuportal generate` / `upscatter` (.parquet, .csv, .hepmc3), "
+    "event files of `nuportal generate` / `upscatter` / `interactions events` (.parquet, .csv, "
+    ".hepmc3), "
     "`nuportal shower` / `dark-flux` files, recast tables (`nuportal recast ... --out`), scan "
     "directories (`nuportal scan --out`), oscillation surfaces (`oscillation fit --out`) and "
     "spectra (`oscillation predict --out`)"
@@ -32,11 +33,13 @@ ACCEPTED = (
 _RECAST = {"mass_GeV", "U2_lower", "U2_upper", "efficiency_method"}
 _SURFACE = {"sin2_2theta", "dm2_eV2", "delta"}
 _SPECTRUM = {"E_low_GeV", "E_high_GeV", "unoscillated_per_cm2_POT", "oscillated_per_cm2_POT"}
+_INTERACTIONS = {"nu_pdg", "E_nu", "mode", "lep_E"}
 
 
 def classify_table(table: pd.DataFrame) -> str:
     """Kind of a nuportal table: ``"shower"``, ``"dark_flux"``, ``"upscattering"``,
-    ``"events"``, ``"recast"``, ``"surface"``, ``"spectrum"`` or ``"unknown"``."""
+    ``"events"``, ``"interactions"``, ``"recast"``, ``"surface"``, ``"spectrum"`` or
+    ``"unknown"``."""
     meta = table.attrs.get("metadata", {}) or {}
     kind = meta.get("kind")
     if kind in ("shower", "dark_flux"):
@@ -44,6 +47,8 @@ def classify_table(table: pd.DataFrame) -> str:
     cols = set(map(str, table.columns))
     if meta.get("generator") == "nuportal.generation.upscattering":
         return "upscattering"
+    if _INTERACTIONS <= cols:
+        return "interactions"
     if {"weight", "vertex_x"} <= cols and any(c.endswith("_E") for c in cols):
         return "events"
     if _RECAST <= cols:
@@ -69,12 +74,25 @@ def _read_table(path: Path) -> pd.DataFrame:
     try:
         return io.read_events(path, required=())
     except io.EventFileError:
-        if suffix in (".hepmc", ".hepmc3"):
-            raise
+        if suffix in (".hepmc", ".hepmc3"):  # a NuHepMC file of `nuportal interactions`?
+            return _interaction_table(path)
     try:  # a table that is not an event file (recast limits, a fit surface, a spectrum)
         return pd.read_parquet(path) if suffix in (".parquet", ".pq") else pd.read_csv(path)
     except (OSError, ValueError) as exc:
         raise ValueError(f"cannot plot {str(path)!r}: not a readable table ({exc})") from None
+
+
+def _interaction_table(path: Path) -> pd.DataFrame:
+    """A neutrino-interaction event file (NuHepMC), marked as such for :func:`plot_file`."""
+    from nuportal.interactions.readers import read_events_file
+
+    try:
+        read_events_file(path)
+    except (ValueError, OSError) as exc:
+        raise ValueError(
+            f"cannot plot {str(path)!r}: not a readable HepMC3 event file ({exc})"
+        ) from None
+    return pd.DataFrame(columns=sorted(_INTERACTIONS))
 
 
 def plot_file(path: str | Path, out: str | Path | None = None) -> tuple[Figure, str]:
@@ -116,6 +134,11 @@ def plot_file(path: str | Path, out: str | Path | None = None) -> tuple[Figure, 
         fig = plot_upscattering(table, out)
     elif kind == "events":
         fig = plot_events(table, out)
+    elif kind == "interactions":
+        from nuportal.interactions.readers import read_events_file
+        from nuportal.plotting.interaction_events import plot_interaction_events
+
+        fig = plot_interaction_events(read_events_file(path), out)
     elif kind == "recast":
         fig = plot_recast(table, _kdar_reference(), out)
     elif kind == "surface":
