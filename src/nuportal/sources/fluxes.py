@@ -12,7 +12,9 @@ oscillation functions of :mod:`nuportal.models.sterile` take km: divide by 1000)
 Baselines (target, or start of horn 1 for DUNE, to the detector) and decay-region lengths:
 
 * SBND 110 m, MicroBooNE 470 m, MiniBooNE 541 m from the BNB target (the detector catalog,
-  :mod:`nuportal.detectors.catalog`, and ``shared/data/README.md``); BNB decay region 50 m long
+  :mod:`nuportal.detectors.catalog`; MiniBooNE: A. A. Aguilar-Arevalo et al., PRD 79, 072002
+  (2009); MicroBooNE: its BNB flux release used in arXiv:2110.13978; SBND: SBND collaboration,
+  NuFACT 2022); BNB decay region 50 m long
   (A. A. Aguilar-Arevalo et al., PRD 79, 072002 (2009), arXiv:0806.1449, sec. II).
 * DUNE ND 574 m from the start of horn 1 (DUNE Collaboration, arXiv:2103.04797); LBNF decay pipe
   194 m (same reference).

@@ -12,7 +12,8 @@ integrating to Heitler's total
     sigma = [pi r_e^2/(gamma + 1)] {[(gamma^2 + 4 gamma + 1)/(gamma^2 - 1)]
             ln(gamma + sqrt(gamma^2 - 1)) - (gamma + 3)/sqrt(gamma^2 - 1)}.
 
-The differential form is the note's Sec. 16 |M|^2 at M = 0 (times 1/2 for identical photons) with
+The differential form is the e+ e- -> gamma A' |M|^2 of
+:mod:`nuportal.sources.shower.dark_annihilation` at M = 0 (times 1/2 for identical photons) with
 T = -2 m_e k2, U = -2 m_e k1 for an electron at rest; its integral reproduces Heitler's formula
 (tested). Per atom: Z times. Photon angles from kinematics: cos theta_i = (E + m_e)(1 - m_e/k_i)/p.
 
@@ -20,7 +21,7 @@ References
 ----------
 W. Heitler, The Quantum Theory of Radiation, 3rd ed. (Oxford, 1954), two-quantum annihilation
 in flight; the same formulas are used in the Geant4 Physics Reference Manual (positron
-annihilation into two gammas) and EGS4 (SLAC-265); note Secs. 10 and 16.
+annihilation into two gammas) and EGS4 (SLAC-265).
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ y = k/E), valid for E >> m_e from complete screening to no screening:
 
 with delta = m_e k / (E E'), g = 100 delta Z^(-1/3), e = 100 delta Z^(-2/3) and Tsai's fits of the
 Thomas-Fermi screening functions phi_1,2 (nucleus) and psi_1,2 (atomic electrons). In the complete-
-screening limit C1 -> 4 [Z^2 (L_rad - f) + Z L'_rad] and C2 -> (2/3)(Z^2 + Z), which is the form
-of the note (Sec. 6); with no screening phi_1 - (4/3) ln Z -> 4 [ln(2 E E'/(m_e k)) - 1/2], the
+screening limit C1 -> 4 [Z^2 (L_rad - f) + Z L'_rad] and C2 -> (2/3)(Z^2 + Z), which is the
+complete-screening form of Tsai (1974), Sec. III; with no screening
+phi_1 - (4/3) ln Z -> 4 [ln(2 E E'/(m_e k)) - 1/2], the
 unscreened Bethe-Heitler result. The screening fits are written as 4 L_rad(Z) + [phi_1(g) -
 phi_1(0)] so that for Z < 5 Tsai's tabulated L_rad, L'_rad are used (exactly Tsai's form for
 Z >= 5): the high-energy limit is then consistent with :func:`tsai_radiation_length`.
@@ -27,7 +28,7 @@ References
 Y.-S. Tsai, Rev. Mod. Phys. 46 (1974) 815, Sec. III.B (cross section with screening functions
 phi_1, phi_2, psi_1, psi_2 and their Thomas-Fermi fits; the same fits are printed in the Geant4
 Physics Reference Manual, relativistic bremsstrahlung and Bethe-Heitler pair-production sections);
-PDG "Passage of particles through matter", bremsstrahlung section; note Sec. 6.
+PDG "Passage of particles through matter", bremsstrahlung section.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Per atom: Z times (binding and Doppler broadening neglected: valid for k >> atom
 
 References
 ----------
-O. Klein, Y. Nishina, Z. Phys. 52 (1929) 853; note Sec. 8. Sampling: J. C. Butcher,
+O. Klein, Y. Nishina, Z. Phys. 52 (1929) 853. Sampling: J. C. Butcher,
 H. Messel, Nucl. Phys. 20 (1960) 15 (the mixture-and-rejection method also described in the
 Geant4 Physics Reference Manual, Compton scattering, and in EGS4, SLAC-265 (1985)).
 """
@@ -49,7 +49,7 @@ def klein_nishina_cross_section(energy: ArrayLike) -> NDArray[np.float64]:
 
     References
     ----------
-    Klein & Nishina (1929); note Sec. 8.
+    Klein & Nishina (1929).
     """
     k = check_energy(energy, "energy")
     kap = k / M_E
@@ -75,7 +75,7 @@ def klein_nishina_dsigma_deps(eps: ArrayLike, energy: ArrayLike) -> NDArray[np.f
     References
     ----------
     Klein & Nishina (1929): dsigma/dOmega = (r_e^2/2) eps^2 (eps + 1/eps - sin^2 theta) with
-    dcos(theta)/deps = 1/(kappa eps^2); note Sec. 8.
+    dcos(theta)/deps = 1/(kappa eps^2).
     """
     eps, k = np.broadcast_arrays(np.asarray(eps, dtype=float), np.asarray(energy, dtype=float))
     kap = k / M_E

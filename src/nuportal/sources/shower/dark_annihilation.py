@@ -2,16 +2,16 @@
 
 Two processes of a positron e+ (total energy E+) on an electron at rest:
 
-* associated production e+ e- -> gamma A' ([NOTE] sec. 16), a continuous process with the
+* associated production e+ e- -> gamma A' ([DER]), a continuous process with the
   :class:`~nuportal.sources.shower.processes.DarkProcess` interface (:class:`DarkAnnihilation`);
-* resonant production e+ e- -> A' ([NOTE] sec. 17), a line at E+ = E_R = (M^2 - 2 m_e^2)/(2 m_e):
+* resonant production e+ e- -> A' ([DER], [MAR]), a line at E+ = E_R = (M^2 - 2 m_e^2)/(2 m_e):
   narrow-width integral, Breit-Wigner shape and the continuous-slowing-down yield.
 
 e+ e- -> gamma A'
 -----------------
 Notation: positron p+, electron p, photon k, A' k' (mass M); s = 2 m^2 + 2 m E+,
 t = (p+ - k)^2, u = (p+ - k')^2, T = t - m^2 = -P, U = u - m^2 = -Q with P, Q > 0 and
-P + Q = D = s - M^2. Spin-averaged squared amplitude at eps = 1 ([NOTE] sec. 16, the crossing
+P + Q = D = s - M^2. Spin-averaged squared amplitude at eps = 1 ([DER], the crossing
 s -> u, u -> t of dark Compton with an overall minus sign)::
 
     <|A|^2> = e^4 { 2 [ U/T + T/U - 4 m^2 (1/T + 1/U) - 4 m^4 (1/T + 1/U)^2 ]
@@ -33,7 +33,7 @@ with P in [P_lo, P_hi] = 2 E_gamma* (E* -+ p*), L = ln(P_hi/P_lo) = 2 arcsinh(p*
 dP = 4 E_gamma* p* (CM energies E* = sqrt(s)/2, p* = sqrt(s/4 - m^2), E_gamma* = D/(2 sqrt s)).
 The collinear peaks at P -> P_lo (photon along the positron) and Q -> P_lo (A' along the
 positron) are regulated by m_e only; m_e is kept exactly. M -> 0 times 1/2 (identical photons)
-is Heitler's two-photon annihilation ([NOTE] sec. 10). Threshold: s > max(M^2, 4 m^2).
+is Heitler's two-photon annihilation ([H]). Threshold: s > max(M^2, 4 m^2).
 
 Lab kinematics are exact: E_A' = (M^2 + P)/(2 m), E_gamma = Q/(2 m), and
 E+ E_A' - p+ p_A' cos theta = (M^2 + Q)/2.
@@ -45,7 +45,10 @@ transform (see :func:`_sample_p`); the acceptance is above 65 % (checked for M f
 
 References
 ----------
-* [NOTE] /work/shared/physics/em_showers.md, sec. 10 (Heitler), 16, 17 (check numbers).
+* [DER] derived for this package: <|A|^2> of e+ e- -> gamma A' from explicit Dirac-matrix spin
+  and polarisation sums (the crossing of dark Compton; its m_e -> 0 form agrees with [PETITE]'s
+  code), the narrow-width reduction of the resonant line; the check values are computed for
+  this package.
 * [H] W. Heitler, The Quantum Theory of Radiation (two-photon annihilation in flight).
 * [MAR] L. Marsicano et al., PRD 98 (2018) 015031, arXiv:1802.03794 (resonant A' production by
   shower positrons).
@@ -93,7 +96,7 @@ _E4 = 16.0 * math.pi**2 * ALPHA**2  # e^4
 # ------------------------------------------------------------------------ e+ e- -> gamma A'
 def dark_annihilation_threshold(mass: ArrayLike) -> NDArray[np.float64] | float:
     """Positron total-energy threshold of e+ e- -> gamma A' [GeV]: s > max(M^2, 4 m_e^2), i.e.
-    E+ > max(E_R, m_e) with E_R = (M^2 - 2 m_e^2)/(2 m_e) ([NOTE] sec. 16)."""
+    E+ > max(E_R, m_e) with E_R = (M^2 - 2 m_e^2)/(2 m_e) ([DER])."""
     m = _check_mass(mass)
     return _out(np.maximum((m * m - 2.0 * _M2) / (2.0 * M_E), M_E))
 
@@ -111,7 +114,7 @@ def dark_annihilation_amplitude_squared(
 ) -> NDArray[np.float64] | float:
     """Spin-averaged <|A|^2> of e+ e- -> gamma A' at eps = 1 (dimensionless).
 
-    [NOTE] sec. 16 (module docstring); the one home of the formula. Symmetric under T <-> U.
+    [DER] (module docstring); the one home of the formula. Symmetric under T <-> U.
 
     Parameters
     ----------
@@ -146,7 +149,7 @@ def dark_annihilation_dsigma_dcos(
 ) -> NDArray[np.float64] | float:
     """dsigma/dcos(theta*) of e+ e- -> gamma A' per electron at eps = 1 [cm^2].
 
-    dsigma/dcos = <|A|^2> E_gamma* / (32 pi s p*) ([NOTE] sec. 16), theta* the angle of the A'
+    dsigma/dcos = <|A|^2> E_gamma* / (32 pi s p*) ([DER]), theta* the angle of the A'
     to the positron in the CM frame: P = 2 E_gamma* (E* + p* cos), Q = 2 E_gamma* (E* - p* cos).
     Zero at and below threshold.
 
@@ -179,8 +182,8 @@ def dark_annihilation_cross_section(
 ) -> NDArray[np.float64] | float:
     """Total cross section of e+ e- -> gamma A' per electron at eps = 1 [cm^2].
 
-    Closed form of the module docstring ([NOTE] sec. 16). Zero at and below threshold. Check
-    values ([NOTE]): 2.078e-27 (E+ = 1 GeV, M = 10 MeV), 2.466e-28 (10 GeV, 10 MeV),
+    Closed form of the module docstring ([DER]). Zero at and below threshold. Check
+    values ([DER]): 2.078e-27 (E+ = 1 GeV, M = 10 MeV), 2.466e-28 (10 GeV, 10 MeV),
     2.215e-26 cm^2 (10 GeV, 100 MeV; threshold 9.784 GeV).
 
     Parameters
@@ -441,7 +444,7 @@ def _check_resonance_mass(mass: ArrayLike) -> NDArray[np.float64]:
 
 def resonant_positron_energy(mass: ArrayLike) -> NDArray[np.float64] | float:
     """Positron total energy E_R = (M^2 - 2 m_e^2)/(2 m_e) of resonant e+ e- -> A' on an electron
-    at rest [GeV] ([NOTE] sec. 17); M must exceed 2 m_e. E_R = 0.2823, 2.446, 9.784 GeV for
+    at rest [GeV] ([DER], [MAR]); M must exceed 2 m_e. E_R = 0.2823, 2.446, 9.784 GeV for
     M = 17, 50, 100 MeV."""
     m = _check_resonance_mass(mass)
     return _out((m * m - 2.0 * _M2) / (2.0 * M_E))
@@ -449,14 +452,14 @@ def resonant_positron_energy(mass: ArrayLike) -> NDArray[np.float64] | float:
 
 def resonant_dark_photon_energy(mass: ArrayLike) -> NDArray[np.float64] | float:
     """Energy of the resonantly produced A' [GeV]: E_R + m_e = M^2/(2 m_e); it moves along the
-    positron ([NOTE] sec. 17)."""
+    positron ([DER], [MAR])."""
     m = _check_resonance_mass(mass)
     return _out(m * m / (2.0 * M_E))
 
 
 def _resonance_factor(mass: ArrayLike | None) -> NDArray[np.float64] | float:
     """(1 + 2 m^2/M^2) / sqrt(1 - 4 m^2/M^2): electron-mass factor of the exact narrow-width
-    cross section (1 if ``mass`` is None, the m_e -> 0 limit of [NOTE] sec. 17)."""
+    cross section (1 if ``mass`` is None, the m_e -> 0 limit of [DER], [MAR])."""
     if mass is None:
         return 1.0
     m = _check_resonance_mass(mass)
@@ -479,7 +482,7 @@ def resonant_cross_section_integral(
 
     Narrow width: sigma = 4 pi^2 alpha eps^2 F delta(s - M^2) = (2 pi^2 alpha eps^2 / m_e) F
     delta(E+ - E_R) per electron, so int sigma dE+ = Z (2 pi^2 alpha / m_e) F (hbar c)^2.
-    ``mass=None`` gives F = 1, the m_e -> 0 form of [NOTE] sec. 17 (1.0976e-22 cm^2 MeV per
+    ``mass=None`` gives F = 1, the m_e -> 0 form of [DER], [MAR] (1.0976e-22 cm^2 MeV per
     electron); with ``mass`` the exact tree-level factor F = (1 + 2 m_e^2/M^2)/beta,
     beta = sqrt(1 - 4 m_e^2/M^2), is included (derived for this module from
     <|A|^2> = e^2 eps^2 (s + 2 m_e^2) and the flux 2 sqrt(s (s - 4 m_e^2)); F = 1.0036 at
@@ -507,7 +510,7 @@ def resonant_cross_section(
 
     the tree-level e+ e- -> A' cross section with delta(s - M^2) replaced by the Lorentzian of
     width M Gamma. At the peak this is 12 pi Gamma_ee / (M^2 Gamma beta^2) (Gamma_ee from
-    :func:`~nuportal.models.dark_photon.width_dark_photon_leptons`), the form of [NOTE] sec. 17
+    :func:`~nuportal.models.dark_photon.width_dark_photon_leptons`), the form of [DER], [MAR]
     / [MAR] with the flux factor 1/beta^2 of massive electrons; its integral over E+ tends to
     :func:`resonant_cross_section_integral` (with ``mass``) times eps^2 for Gamma << M.
 
@@ -544,14 +547,14 @@ def resonant_yield(
     Z: ArrayLike, atom_density: ArrayLike, dE_dx: ArrayLike, *, mass: ArrayLike | None = None
 ) -> NDArray[np.float64] | float:
     """Expected resonant A' per positron per eps^2, for a positron slowing down continuously
-    through E_R ([NOTE] sec. 17):
+    through E_R ([DER], [MAR]):
 
         N / eps^2 = n_e (int sigma dE) / |dE/dx|(E_R),   n_e = Z n_atom,
 
     with int sigma dE from :func:`resonant_cross_section_integral` (``mass`` as there). The
     general shower estimate replaces 1/|dE/dx| by the differential positron track length
     dL+/dE at E_R. The A' carries :func:`resonant_dark_photon_energy` along the positron.
-    Check ([NOTE]): n_e x 1.0976e-22 cm^2 MeV = 513.5 (W), 296.9 (Pb) MeV/cm.
+    Check ([DER]): n_e x 1.0976e-22 cm^2 MeV = 513.5 (W), 296.9 (Pb) MeV/cm.
 
     Parameters
     ----------

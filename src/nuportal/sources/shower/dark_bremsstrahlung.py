@@ -413,7 +413,7 @@ def iww_cross_section(
 ) -> NDArray[np.float64] | float:
     """IWW total dark-bremsstrahlung cross section per atom [cm^2] at eps = 1.
 
-    ``method="closed_form"`` (default; the form used by DMG4 and quoted in the reference note):
+    ``method="closed_form"`` (default; the form used by DMG4, Bjorken et al. App. A):
 
         sigma = (4/3) (alpha^3 chi / M^2) beta ln(1 / delta^2),
         beta = sqrt(1 - M^2/E0^2), delta = max(m_e/M, M/E0),
@@ -443,8 +443,8 @@ def iww_cross_section(
 
     Notes
     -----
-    Ref: Bjorken et al. arXiv:0906.0580, App. A; reference note em_showers.md Sec. 14 (check
-    values, e.g. Pb, 100 GeV, M = 10 MeV: 9309 pb at eps = 1e-4).
+    Ref: Bjorken et al. arXiv:0906.0580, App. A; DMG4 ``DarkPhotons.cc`` (check values computed
+    for this package, e.g. Pb, 100 GeV, M = 10 MeV: 9309 pb at eps = 1e-4).
     """
     e0 = _finite_positive(E0, "E0", "GeV")
     m = _finite_positive(M, "M", "GeV")

@@ -1,6 +1,6 @@
 """Dark Compton scattering gamma + e- -> A' + e- on atomic electrons (at rest), at epsilon = 1.
 
-Kinematics and notation ([NOTE] sec. 15): photon k (energy E_gamma) on an electron p at rest, A'
+Kinematics and notation ([DER]): photon k (energy E_gamma) on an electron p at rest, A'
 k' (mass M), recoil electron p'. s = m_e^2 + 2 m_e E_gamma, t = (k - k')^2, u = (p - k')^2,
 s + t + u = 2 m_e^2 + M^2, S = s - m_e^2 > 0 and U = u - m_e^2 < 0; the code works with
 V = -U = 2 m_e E_A' - M^2 > 0 (E_A' the lab energy), which is exact and free of cancellations.
@@ -33,8 +33,10 @@ high energy.
 
 References
 ----------
-* [NOTE] /work/shared/physics/em_showers.md, sec. 15 (formula, check numbers) and sec. 8
-  (Klein-Nishina).
+* [DER] derived for this package: <|A|^2> from explicit Dirac-matrix spin and polarisation sums;
+  its M -> 0 limit is [PS] and reproduces Klein-Nishina [KN]; the check values are computed for
+  this package.
+* [KN] O. Klein, Y. Nishina, Z. Phys. 52 (1929) 853.
 * [PS] M. Peskin, D. Schroeder, An Introduction to QFT (1995), eq. (5.87) (Compton, M = 0).
 * [PETITE] N. Blinov, P. J. Fox, K. J. Kelly, P. A. N. Machado, R. Plestid, arXiv:2401.06843
   (dark Compton in EM showers).
@@ -156,7 +158,7 @@ class _LogEnergyTable:
 def dark_compton_threshold(mass: ArrayLike) -> NDArray[np.float64] | float:
     """Photon energy threshold of gamma e -> A' e on an electron at rest [GeV].
 
-    s = (m_e + M)^2, i.e. E_gamma = M + M^2 / (2 m_e)  ([NOTE] sec. 15).
+    s = (m_e + M)^2, i.e. E_gamma = M + M^2 / (2 m_e)  ([DER]).
     """
     m = _check_mass(mass)
     return _out(m + m * m / (2.0 * M_E))
@@ -172,7 +174,7 @@ def _bracket(s_big: Any, v: Any, y: Any, mass: ArrayLike) -> Any:
     """<|A|^2> / e^4 from S = s - m^2, V = -(u - m^2) and y = S - V = 2 k.k' (module docstring).
 
     Written as 2 V/S + 2 S/V + c2 z^2 - c1 z + c3/(S V) with z = 1/V - 1/S = y/(S V) >= 0, an
-    exact rewriting of the [NOTE] bracket (1/S + 1/U = -z, 1/S^2 + 1/U^2 = z^2 + 2/(S V)) that
+    exact rewriting of the [DER] bracket (1/S + 1/U = -z, 1/S^2 + 1/U^2 = z^2 + 2/(S V)) that
     has no large cancelling terms in the Thomson regime E_gamma << m_e.
     """
     c2, c1, c3 = _coefficients(mass)
@@ -203,7 +205,7 @@ def dark_compton_amplitude_squared(
 ) -> NDArray[np.float64] | float:
     """Spin/polarization-averaged <|A|^2> of gamma e -> A' e at eps = 1 (dimensionless).
 
-    [NOTE] sec. 15 (formula in the module docstring), the one home of the formula (the code
+    [DER] (formula in the module docstring), the one home of the formula (the code
     evaluates it in the variables S = s - m_e^2 and V = M^2 - S - t = -(u - m_e^2)).
 
     Parameters
@@ -229,7 +231,7 @@ def dark_compton_dsigma_dcos(
 ) -> NDArray[np.float64] | float:
     """dsigma/dcos(theta*) of gamma e -> A' e per electron at eps = 1 [cm^2].
 
-    dsigma/dcos = <|A|^2> p'* / (32 pi s k*) ([NOTE] sec. 15), theta* the angle of the A' to the
+    dsigma/dcos = <|A|^2> p'* / (32 pi s k*) ([DER]), theta* the angle of the A' to the
     incoming photon in the CM frame; V = V_lo + 2 k* p'* (1 + cos theta*). Zero at and below
     threshold.
 
@@ -260,9 +262,9 @@ def dark_compton_dsigma_dcos(
 def dark_compton_cross_section(e_gamma: ArrayLike, mass: ArrayLike) -> NDArray[np.float64] | float:
     """Total cross section of gamma e -> A' e per electron at eps = 1 [cm^2].
 
-    Closed-form integral of dsigma/dt (module docstring; [NOTE] sec. 15). Zero at and below
-    the threshold E_gamma = M + M^2/(2 m_e). M = 0 gives Klein-Nishina ([NOTE] sec. 8).
-    Check values ([NOTE]): 9.43e-28 (1 GeV, M = 10 MeV), 1.387e-28 (10 GeV, 10 MeV),
+    Closed-form integral of dsigma/dt (module docstring; [DER]). Zero at and below
+    the threshold E_gamma = M + M^2/(2 m_e). M = 0 gives Klein-Nishina ([KN]).
+    Check values ([DER]): 9.43e-28 (1 GeV, M = 10 MeV), 1.387e-28 (10 GeV, 10 MeV),
     3.49e-29 cm^2 (10 GeV, 100 MeV).
 
     Parameters

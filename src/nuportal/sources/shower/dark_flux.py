@@ -3,7 +3,7 @@
 Dark-photon production (rate ~ epsilon^2 << 1) never feeds back on the cascade, so the
 Standard-Model shower is simulated once and each of its straight steps i (length l_i, energy E_i,
 species s_i) is given the expected number of A' it radiates (Blinov, Fox, Kelly, Machado,
-Plestid, arXiv:2401.06843, Sec. 2; ``../shared/physics/em_showers.md`` Sec. 19):
+Plestid, arXiv:2401.06843, Sec. 2, and the PETITE code, ``dark_shower.py``):
 
 * e+-: dark bremsstrahlung, w = l n_atoms sigma_brem(E);
 * e+ : associated annihilation e+ e- -> gamma A', w = l n_atoms sigma_ann(E) (Z electrons per

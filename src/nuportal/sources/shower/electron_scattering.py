@@ -20,7 +20,7 @@ References
 ----------
 C. Moller, Ann. Phys. 14 (1932) 531; H. J. Bhabha, Proc. R. Soc. A 154 (1936) 195; lab-frame
 forms as in the Geant4 Physics Reference Manual (Moller and Bhabha scattering) and EGS4,
-SLAC-265 (1985); note Sec. 9.
+SLAC-265 (1985).
 """
 
 from __future__ import annotations

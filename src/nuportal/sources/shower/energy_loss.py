@@ -37,7 +37,8 @@ ICRU Report 37 (1984), Stopping powers for electrons and positrons (Rohrlich-Car
 F+-; M. J. Berger, S. M. Seltzer, NBSIR 82-2550 (1982) for the restricted forms, also in the
 Geant4 Physics Reference Manual, "Ionization" of e+-); PDG "Passage of particles through matter"
 (K, Bethe equation); R. M. Sternheimer, R. F. Peierls, Phys. Rev. B 3 (1971) 3681 (general
-density-effect formula); B. Rossi, High-Energy Particles (1952) (critical energy); note Secs. 3-4.
+density-effect formula); B. Rossi, High-Energy Particles (1952) (critical energy); PDG RPP 2012
+(PRD 86, 010001), Fig. 30.14 caption (Ec = 610 MeV/(Z + 1.24) fit).
 """
 
 from __future__ import annotations

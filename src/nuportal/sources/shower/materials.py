@@ -1,7 +1,7 @@
 """Target materials of the shower code and their radiation constants (Tsai).
 
-The table holds the PDG "Atomic and Nuclear Properties" values collected in the project note
-``/work/shared/physics/em_showers.md`` (Sec. 1); each :class:`Material` carries the citation of
+The table holds the PDG "Atomic and Nuclear Properties" values (pdg.lbl.gov, 2019-2025 editions,
+as quoted by the public codes named in each entry); each :class:`Material` carries the citation of
 its numbers. This module is also the one home of Tsai's radiation logarithms L_rad, L'_rad, of
 the Davies-Bethe-Maximon Coulomb correction f(Z) and of Tsai's radiation length, which the
 bremsstrahlung and pair-production cross sections share.
@@ -58,8 +58,8 @@ class Material:
     mean_excitation_energy : float
         Mean excitation energy I [GeV].
     critical_energy : float or None
-        PDG tabulated critical energy for electrons (Rossi definition) [GeV]; None where the note
-        could not verify PDG's value.
+        PDG tabulated critical energy for electrons (Rossi definition) [GeV]; None where PDG's value
+        could not be verified for this package.
     citation : str
         Where the numbers come from.
     """

@@ -3,7 +3,8 @@
 A hadronic source (photo- or electro-production in the target; outside a pure QED shower)
 supplies pi0 or eta four-momenta; each meson decays to gamma A' with branching ratio
 Br(P -> gamma A') = 2 eps^2 (1 - M^2/m_P^2)^3 Br(P -> gamma gamma)
-(:func:`nuportal.models.dark_photon.br_meson_to_gamma_dark_photon`; [NOTE] sec. 18, [BPR]).
+(:func:`nuportal.models.dark_photon.br_meson_to_gamma_dark_photon`; [BPR]; Br(P -> gamma gamma) of
+[BdNMC]).
 The A' is emitted isotropically in the meson rest frame with E* = (m_P^2 + M^2)/(2 m_P) and the
 decay is boosted to the lab with :mod:`nuportal.kinematics` (isotropic two-body decay of moving
 parents). Each meson yields one A' carrying the weight Br/eps^2: the expected number of A' per
@@ -14,7 +15,8 @@ Units: GeV for four-momenta (columns E, px, py, pz).
 References
 ----------
 * [BPR] B. Batell, M. Pospelov, A. Ritz, PRD 80 (2009) 095024, arXiv:0906.5614.
-* [NOTE] /work/shared/physics/em_showers.md, sec. 18.
+* [BdNMC] P. deNiverville, C.-Y. Chen, M. Pospelov, A. Ritz, arXiv:1609.01770 (code
+  ``branchingratios.cpp``: the formula and the PDG Br(P -> gamma gamma) values).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ References
 ----------
 V. L. Highland, Nucl. Instrum. Methods 129 (1975) 497; G. R. Lynch, O. I. Dahl, Nucl. Instrum.
 Methods B 58 (1991) 6; PDG RPP 2018 Eq. (33.15) ("Passage of particles through matter",
-multiple scattering); note Sec. 5. G. Moliere, Z. Naturforsch. 3a (1948) 78; H. A. Bethe,
+multiple scattering). G. Moliere, Z. Naturforsch. 3a (1948) 78; H. A. Bethe,
 Phys. Rev. 89 (1953) 1256 (the form above, B - ln B = b, the functions f_n); B. Gottschalk et al.,
 Nucl. Instrum. Methods B 74 (1993) 467 (chi_c, chi_a in practical form).
 """
@@ -93,7 +93,7 @@ def highland_theta0(
 
     References
     ----------
-    PDG RPP 2018 Eq. (33.15); Lynch & Dahl, NIM B 58 (1991) 6; note Sec. 5.
+    PDG RPP 2018 Eq. (33.15); Lynch & Dahl, NIM B 58 (1991) 6.
     """
     p = _positive(momentum, "momentum", "GeV/c")
     b = _positive(beta, "beta", "")

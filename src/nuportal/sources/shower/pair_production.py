@@ -8,7 +8,7 @@ Differential cross section per atom in x = E+/k (photon energy k, E+ + E- = k):
 with delta = m_e k / (E+ E-) = m_e / (k x (1 - x)) and the screened brackets C1, C2 of
 :func:`~nuportal.sources.shower.bremsstrahlung.screening_brackets` (nucleus with Coulomb
 correction, plus atomic electrons). x^2 + (1 - x)^2 + (2/3) x (1 - x) = 1 - (4/3) x (1 - x). In the
-complete-screening limit this is the note's Sec. 7 form, 4 alpha r_e^2 {[1 - (4/3) x(1 - x)]
+complete-screening limit this is the form 4 alpha r_e^2 {[1 - (4/3) x(1 - x)]
 [Z^2 (L_rad - f) + Z L'_rad] - (1/9) x (1 - x)(Z^2 + Z)}, whose integral is
 (7/9) A/(X0 N_A) [1 - (Z^2 + Z) / (42 (Z^2 (L_rad - f) + Z L'_rad))] (a 0.5-0.7 % reduction).
 Kinematic range m_e/k <= x <= 1 - m_e/k, threshold k = 2 m_e.
@@ -22,7 +22,8 @@ References
 ----------
 Y.-S. Tsai, Rev. Mod. Phys. 46 (1974) 815, Sec. III (pair production with the screening functions
 of bremsstrahlung); H. A. Bethe, W. Heitler, Proc. R. Soc. A 146 (1934) 83; PDG "Passage of
-particles through matter", "Energy loss by photons" (7/9 law); note Sec. 7.
+particles through matter", "Energy loss by photons" (7/9 law); the sign of the
+1/9 term was re-derived for this package from the Bethe-Heitler complete-screening functions.
 """
 
 from __future__ import annotations

@@ -24,8 +24,8 @@ Channels (the ``channel`` column; weights are A' per proton on target at the giv
 
 :func:`chi_pairs` turns an A' list into chi (two rows per A'): on-shell A' decay isotropically in
 their rest frame (as in BdNMC; the transverse polarisation of meson-decay A' changes the
-acceptance only slightly, physics note A2), weighted by Br(A' -> chi chi); the three-body rows
-pass their chi through unchanged.
+acceptance only slightly, estimated for this package), weighted by Br(A' -> chi chi); the
+three-body rows pass their chi through unchanged.
 
 Units: GeV, metres; coordinates with the target's upstream face centre at the origin, beam +z.
 """
