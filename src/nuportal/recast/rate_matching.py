@@ -8,7 +8,8 @@ Br_prod, decaying into the visible channel with width Gamma_vis out of Gamma_tot
 
 with l_in, l_out the path lengths at which X enters and leaves the detector (one number each, or
 per-event arrays averaged with weights), A the acceptance and eps the efficiency
-(recast note ``physics/recast_microboone_kdar.md`` section 2). The coupling g enters through the
+(rate matching of K. J. Kelly, P. A. N. Machado, arXiv:2106.06548; decay probability of a
+particle crossing the detector, standard). The coupling g enters through the
 production and the widths; for a heavy neutral lepton g = |U|^2 (Br_prod, Gamma proportional to
 g), for a Higgs-portal scalar g = theta^2.
 
@@ -302,7 +303,7 @@ def signal_rate(
 
     R(g) = n_parents * Br_prod(g) * acceptance * Gamma_vis(g)/Gamma_tot(g) * <P_dec(g)> * eff,
     P_dec = exp(-l_in/lambda) - exp(-l_out/lambda), lambda = p/(m Gamma_tot(g)) * hbar c
-    (recast note section 2).
+    (as in Kelly & Machado, arXiv:2106.06548).
 
     Two layouts:
 
@@ -461,7 +462,7 @@ def coupling_limit_from_ratio(k: ArrayLike, power: float = 2.0) -> np.ndarray:
 
     With R_X(g) / R_target = k g**power (k per unit coupling; power = 2 for an HNL with
     g = |U|^2: production and visible width each proportional to g), R_X = R_target at
-    g = k**(-1/power) (recast note section 8).
+    g = k**(-1/power) (Kelly & Machado, arXiv:2106.06548).
 
     Parameters
     ----------
@@ -551,8 +552,8 @@ def long_lifetime_limit(
 
     k = C / target_rate with C from :func:`long_lifetime_rate_coefficient`, and
     g_lim = k**(-1/(production_power + visible_width_power)), i.e. k**(-1/2) for an HNL with
-    g = |U|^2 (recast note section 8). Valid when the decay length at g_lim is much longer than
-    ``l_out``; :func:`solve_excluded_band` gives the exact edges.
+    g = |U|^2 (Kelly & Machado, arXiv:2106.06548). Valid when the decay length at g_lim is much
+    longer than ``l_out``; :func:`solve_excluded_band` gives the exact edges.
 
     Parameters
     ----------
