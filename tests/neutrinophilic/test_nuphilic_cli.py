@@ -41,3 +41,21 @@ def test_bad_input_one_line_exit_2(args, needle, tmp_path, monkeypatch):
     lines = [ln for ln in res.output.strip().splitlines() if ln.strip()]
     assert len(lines) == 1 and needle in lines[0] and "Traceback" not in res.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_figures_are_written(tmp_path):
+    import numpy as np
+
+    from nuportal.inference.neutrinophilic import NDSetup
+    from nuportal.plotting import plot_nuphilic_events, plot_nuphilic_reach
+
+    table = pd.DataFrame({"m_phi": [0.01, 0.1, 1.0], "g_90": [0.3, 0.4, 1.5],
+                          "detector": ["lar"] * 3})
+    plot_nuphilic_reach(table, tmp_path / "reach.png")
+    setup = NDSetup()
+    hist = pd.DataFrame(
+        {"signal": np.ones(setup.n_bins), "wrong_sign_cc": np.full(setup.n_bins, 9.0)}
+    )
+    plot_nuphilic_events(hist, setup.evis_edges, setup.pt_edges, tmp_path / "events.png")
+    assert (tmp_path / "reach.png").stat().st_size > 1000
+    assert (tmp_path / "events.png").stat().st_size > 1000

@@ -256,7 +256,7 @@ def sensitivity(
 
         plot_nuphilic_reach(
             table, plot, lepton=lepton.value,
-            title=(f"Neutrinophilic scalar, DUNE ND (FHC, {years:g} yr): expected 90% CL "
+            title=(f"Neutrinophilic scalar, DUNE ND (FHC, {years:g} yr):\nexpected 90% CL "
                    f"reach in $g_{{{lepton.value}{lepton.value}}}$"),
         )  # fmt: skip
         typer.echo(f"wrote {plot}")

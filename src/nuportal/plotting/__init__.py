@@ -9,6 +9,7 @@ from nuportal.plotting.events import plot_events, plot_upscattering
 from nuportal.plotting.files import plot_file, plot_scan
 from nuportal.plotting.interaction_events import plot_interaction_events
 from nuportal.plotting.interactions import plot_cross_sections
+from nuportal.plotting.neutrinophilic import plot_nuphilic_events, plot_nuphilic_reach
 from nuportal.plotting.oscillation import plot_oscillation_regions, plot_oscillation_spectrum
 from nuportal.plotting.recast import plot_recast
 from nuportal.plotting.showers import plot_dark_photons, plot_shower
@@ -21,6 +22,8 @@ __all__ = [
     "plot_file",
     "plot_interaction_events",
     "plot_meson_maps",
+    "plot_nuphilic_events",
+    "plot_nuphilic_reach",
     "plot_oscillation_regions",
     "plot_oscillation_spectrum",
     "plot_recast",

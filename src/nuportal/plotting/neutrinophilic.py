@@ -41,17 +41,23 @@ def plot_nuphilic_reach(
         part = part.sort_values("m_phi")
         ax.plot(part["m_phi"], part["g_90"], color=f"C{i}", lw=2,
                 label=f"{str(name).upper()} expected 90% CL")
-    if lepton == "mu" and "g_kaon_indicative" in table:
-        part = table.drop_duplicates("m_phi").sort_values("m_phi")
-        finite = np.isfinite(part["g_kaon_indicative"])
-        if finite.any():
-            ax.plot(part["m_phi"][finite], part["g_kaon_indicative"][finite], "k--",
+    if lepton == "mu":
+        from nuportal.inference.neutrinophilic.reach import indicative_kaon_coupling
+        from nuportal.models.neutrinophilic import max_phi_mass
+
+        lo = max(float(table["m_phi"].min()), 1e-3)
+        grid = np.geomspace(lo, 0.999 * max_phi_mass("K+", "mu"), 60)
+        g_k = indicative_kaon_coupling(grid)
+        keep = g_k < 10.0  # near the end point the curve leaves any perturbative coupling
+        if keep.any():
+            ax.plot(grid[keep], g_k[keep], "k--",
                     label=r"BR($K^+\to\mu^+\nu\phi$) = $10^{-6}$ (indicative; NA62 scale)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"$m_\phi$ (GeV)")
     ax.set_ylabel(_LABEL.get(lepton, "g") + " (dimensionless)")
-    ax.set_title(title or "Neutrinophilic scalar: DUNE ND wrong-sign reach (FHC)")
+    ax.set_title(title or "Neutrinophilic scalar: DUNE ND wrong-sign reach (FHC)", fontsize=10,
+                 wrap=True)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
     if path is not None:
