@@ -487,6 +487,7 @@ def iter_upscattering(
         )
     totals = np.array([max(p[3].integral, 0.0) for p in plans])
     if not (np.all(np.isfinite(totals)) and totals.sum() > 0.0):
+        bar.close()
         raise ZeroRateError(
             f"no upscattering at {exp.name}: a zero rate (its flux has no {flavour} neutrinos "
             f"in the range that can produce N{hnl}, or their couplings to N{hnl} vanish)"
