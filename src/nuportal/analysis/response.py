@@ -4,9 +4,9 @@ Four-momenta are arrays of shape ``(..., 4)`` with columns ``(E, px, py, pz)`` i
 stochastic function takes ``rng`` (a :class:`numpy.random.Generator` or a seed) and never touches
 numpy's global random state.
 
-The reference MicroBooNE recast (recast notes, section 6) smears each e+/e- direction by a
-Gaussian angle of 3 degrees about the true direction with a random azimuth, keeps energies as
-true, and sees a track if its energy exceeds 10 MeV.
+The reference MicroBooNE recast (Kelly & Machado, arXiv:2106.06548, and its public code)
+smears each e+/e- direction by a Gaussian angle of 3 degrees about the true direction with a
+random azimuth, keeps energies as true, and sees a track if its energy exceeds 10 MeV.
 """
 
 from __future__ import annotations

@@ -137,7 +137,7 @@ def rho_hnl(meson: str, lepton: str, m_N: ArrayLike) -> NDArray[np.float64] | fl
     """Kinematic factor rho_N(x, y) = Gamma(M -> l N)/(|U|^2 Gamma(M -> l nu)) (dimensionless).
 
     rho_N = [x + y - (x - y)^2] sqrt(lambda(1, x, y)) / [x (1 - x)^2], x = m_l^2/m_M^2,
-    y = m_N^2/m_M^2 (Shrock, PRD 24 (1981) 1232; notes section 3). 1 at m_N = 0, 0 when closed.
+    y = m_N^2/m_M^2 (Shrock, PRD 24 (1981) 1232). 1 at m_N = 0, 0 when closed.
     """
     mes = _meson(meson)
     ml = _lepton_mass(lepton)
@@ -256,7 +256,8 @@ def hnl_polarization(
     P = (y_l^2 - y_N^2) sqrt(lambda(1, y_N^2, y_l^2))
         / (y_l^4 + y_N^4 - 2 y_l^2 y_N^2 - y_l^2 - y_N^2),
     y_i = m_i / m_M, for M+ -> l+ N; M- -> l- Nbar gives -P (de Gouvea & Kelly arXiv:2104.05719;
-    the notes' formula, verified against the helicity amplitudes
+    the formula as used by Kelly & Machado, arXiv:2106.06548, verified against
+    the helicity amplitudes
     A_+ = m_N sqrt((E_N + p)(E_l + p)) + m_l sqrt((E_N - p)(E_l - p)),
     A_- = m_N sqrt((E_N - p)(E_l - p)) + m_l sqrt((E_N + p)(E_l + p)) in the tests).
     P -> -1 for m_N -> 0 (left-handed neutrino from M+).

@@ -297,7 +297,7 @@ def br_kaon_to_pion_scalar(
     form : {"first-principles", "approximate", "kelly-machado"}
         ``"first-principles"``: :func:`width_kaon_to_pion_scalar` times tau_K+/hbar
         (Br/theta^2 = 1.80e-3 at m_S = 0.1 GeV). ``"approximate"``: 2.0e-3 theta^2 (2 p_S / m_K),
-        the rounded form of the same (notes section 3). ``"kelly-machado"``: 2.0e-3 theta^2
+        the rounded form of the same ([BFIM] eq. 5). ``"kelly-machado"``: 2.0e-3 theta^2
         p_S / m_K, the form of the Kelly-Machado reference notebook ([KM]), half of the other two;
         because a recast divides by the S rate, it moves an HNL limit on |U|^2 by sqrt(2).
     """

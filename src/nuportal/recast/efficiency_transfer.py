@@ -1,6 +1,7 @@
 """Transfer a published signal efficiency from one model (scalar S) to another (HNL N).
 
-Physics notes, section 7 (Kelly & Machado, arXiv:2106.06548, for methods 1 and 2):
+Methods 1 and 2 follow K. J. Kelly, P. A. N. Machado, arXiv:2106.06548; the third is this
+package's own:
 
 ``"same"``
     eps_N(m) = eps_S(m).

@@ -180,7 +180,7 @@ def coulomb_correction(Z: ArrayLike) -> NDArray[np.float64] | float:
     References
     ----------
     Davies, Bethe, Maximon, Phys. Rev. 93 (1954) 788; this fit as used by Tsai, RMP 46 (1974) 815,
-    Sec. III, and PDG "Passage of particles through matter" (radiation length). Note Sec. 2.
+    Sec. III, and PDG "Passage of particles through matter" (radiation length).
     """
     a2 = (ALPHA * np.asarray(Z, dtype=float)) ** 2
     f = a2 * (1.0 / (1.0 + a2) + 0.20206 - 0.0369 * a2 + 0.0083 * a2**2 - 0.002 * a2**3)
@@ -199,7 +199,7 @@ def radiation_logarithms(Z: int) -> tuple[float, float]:
     References
     ----------
     Tsai, RMP 46 (1974) 815, Sec. III; PDG "Passage of particles through matter", radiation-length
-    section and its L_rad table. Note Sec. 2.
+    section and its L_rad table.
     """
     z = int(Z)
     if z < 1:
@@ -223,7 +223,7 @@ def tsai_radiation_length(Z: int, A: float) -> float:
 
     References
     ----------
-    Tsai, RMP 46 (1974) 815, Eq. (3.66); PDG "Passage of particles through matter". Note Sec. 2.
+    Tsai, RMP 46 (1974) 815, Eq. (3.66); PDG "Passage of particles through matter".
     """
     if not (np.isfinite(A) and A > 0.0):
         raise ValueError(f"A must be finite and > 0 g/mol, got {A!r}")
