@@ -4,9 +4,14 @@
 command groups live in sibling modules and are registered there.
 """
 
+from nuportal.cli import _interrupt
+
+if _interrupt.is_program_entry():  # Ctrl-C while the command starts: one line, exit 130
+    _interrupt.install()
+
 try:
     from nuportal.cli.app import app, main
-except KeyboardInterrupt:  # Ctrl-C while the command starts: one line, no traceback
+except KeyboardInterrupt:  # SIGINT handled by Python (nuportal.cli imported by a program)
     import sys
 
     sys.stderr.write("nuportal: interrupted\n")

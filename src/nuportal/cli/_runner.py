@@ -14,11 +14,15 @@ console script, ``python -m nuportal.cli`` or typer's ``CliRunner`` in the tests
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
+
+from nuportal.cli._interrupt import command_starts
 
 __all__ = ["NuportalGroup"]
 
@@ -44,6 +48,8 @@ def _case_insensitive_choices(command: Any) -> None:
 
 
 def _exit_interrupted() -> NoReturn:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while leaving: ignored
     typer.echo("nuportal: interrupted", err=True)
     sys.exit(130)
 
@@ -52,6 +58,7 @@ class NuportalGroup(TyperGroup):
     """The root group of ``nuportal`` (see the module docstring)."""
 
     def invoke(self, ctx: Any) -> Any:
+        command_starts()  # Ctrl-C raises KeyboardInterrupt again (see nuportal.cli._interrupt)
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
