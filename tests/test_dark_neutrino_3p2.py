@@ -4,8 +4,9 @@ Independent checks: the 3+1 limit (N5 decoupled), the leading-order coupling for
 here, explicit 4x4 Dirac-matrix traces with a massive daughter N4 (einsum), brute-force
 scipy integration over a Dalitz region with independently typed limits, the massless-daughter
 limit (existing N -> nu l l), and reference numbers of the generator DarkNews (0.4.8, run in
-benchmarks/.venv-darknews; ThreePortalModel at the BPR-type point of
-/work/shared/physics/upscattering.md sec. 7).
+benchmarks/.venv-darknews; ThreePortalModel at the BPR-type point (P. Ballett, S. Pascoli, M.
+Ross-Lonergan,
+arXiv:1808.02915) as coded in the DarkNews Example_1 notebook).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from nuportal.models.upscattering import upscattering_cross_section
 approx = partial(pytest.approx, abs=0.0)
 ME = constants.M_ELECTRON
 
-# BPR-type heavy Z' point ([NOTE] sec. 7); DarkNews takes chi, we take eps = c_W chi (DarkNews
+# BPR-type heavy Z' point (arXiv:1808.02915, DarkNews Example_1 notebook); DarkNews takes chi, we
+# take eps = c_W chi (DarkNews
 # on-shell c_W, the default "darknews" convention).
 CHI = math.sqrt(1e-5)
 EPS = CHI * math.sqrt(1.0 - 0.22343)
@@ -79,7 +81,8 @@ def test_decoupled_n5_reproduces_3p1_exactly():
     assert two.couplings.V_NN == one.couplings.V_NN
     assert two.partial_widths() == one.partial_widths()
     assert two.V_45 == 0.0
-    # the 3+1 formula of the note: V_alphaN = -g_D U_alpha4 |U_D4|^2 (+ O(chi m_Z'^2/m_Z^2))
+    # the leading-order 3+1 formula (DarkNews model.py): V_alphaN = -g_D U_alpha4 |U_D4|^2 (+ O(chi
+    # m_Z'^2/m_Z^2))
     assert two.couplings.V_N["mu"] == approx(-1.3 * 1e-3 * 0.64, rel=1e-5)
 
 

@@ -1,6 +1,9 @@
 """Tests of nuportal.models.dark_neutrino_decays (widths, polarised distributions, |M|^2).
 
-Check numbers: /work/shared/physics/upscattering.md ([NOTE]) sec. 6. Independent checks: closed
+[CHK] = check values computed for this package, independently of the code under test (scipy
+quadrature of the formulas derived for this package, with the DarkNews couplings of
+A. Abdullahi et al., arXiv:2207.04137).
+Independent checks: closed
 forms typed in here, the SM-HNL widths of [BBGR] (nuportal.models.hnl) in the contact limit,
 brute-force scipy integration, and explicit 4x4 Dirac-matrix traces (einsum).
 """
@@ -111,7 +114,8 @@ def three_body_events(rng, m, ml, n):
 
 # ------------------------------------------------------------------ models used below
 def dn_default(**kw):
-    """DarkNews default point ([NOTE] sec. 7): m4 = 0.15, m_Z' = 1.25, eps = 1e-3, U_mu4 = 1e-3."""
+    """DarkNews default point (DarkNews model.py defaults): m4 = 0.15, m_Z' = 1.25, eps = 1e-3,
+    U_mu4 = 1e-3."""
     args = {"epsilon": 1e-3, "Umu4": 1e-3, "gD": 1.0}
     args.update(kw)
     return DarkNeutrinoModel(args.pop("m4", 0.15), args.pop("mzprime", 1.25), **args)
@@ -119,7 +123,7 @@ def dn_default(**kw):
 
 # ================================================================== N -> nu Z'
 def test_nu_zprime_bjmz_check_number():
-    """[NOTE] 6.1: BJMZ point (m = 0.42, m_Z' = 0.03, |U_mu4|^2 = 9e-7, alpha_D = 0.25, U_D4 = 1):
+    """[CHK]: BJMZ point (m = 0.42, m_Z' = 0.03, |U_mu4|^2 = 9e-7, alpha_D = 0.25, U_D4 = 1):
     Gamma = 2.315070e-6 GeV."""
     v2 = 4 * math.pi * 0.25 * 9e-7
     assert dec.width_n_to_nu_zprime(0.42, 0.03, v2) == approx(2.315070e-6, rel=1e-6)
@@ -172,7 +176,7 @@ def test_nu_zprime_majorana_isotropic():
 
 # ================================================================== Z' decays
 def test_zprime_ee_bjmz_check_numbers():
-    """[NOTE] 6.2: BJMZ m_Z' = 0.03, alpha eps^2 = 2e-10: 2.000000e-12 GeV with e0,
+    """[CHK]: BJMZ m_Z' = 0.03, alpha eps^2 = 2e-10: 2.000000e-12 GeV with e0,
     2.077290e-12 GeV with e_eff = g s_W (DarkNews)."""
     eps = math.sqrt(2e-10 / constants.ALPHA_EM)
     e0 = math.sqrt(4 * math.pi * constants.ALPHA_EM)
@@ -199,7 +203,7 @@ def test_zprime_ll_vector_axial_formula_and_reuse():
 
 
 def test_zprime_to_nu_n_and_n_n_check_numbers():
-    """[NOTE] 6.2, DN default (m_Z' = 1.25, m = 0.15, |V_N| = 1e-3, V_NN = 1): 3.24411e-8 and
+    """[CHK], DN default (m_Z' = 1.25, m = 0.15, |V_N| = 1e-3, V_NN = 1): 3.24411e-8 and
     1.58623e-2 GeV."""
     assert dec.width_zprime_to_nu_n(1.25, 0.15, 1e-6) == approx(3.24411e-8, rel=1e-5)
     assert dec.width_zprime_to_n_n(1.25, 0.15, 1.0) == approx(1.58623e-2, rel=1e-5)
@@ -228,7 +232,7 @@ def test_zprime_to_nu_n_massless_limit():
 
 # ================================================================== N -> nu gamma
 def test_nu_gamma_check_numbers():
-    """[NOTE] 6.4: d = 1e-6 GeV^-1: Gamma = 2.68574e-16 GeV (m = 0.15), 9.94718e-15 (m = 0.5)."""
+    """[CHK]: d = 1e-6 GeV^-1: Gamma = 2.68574e-16 GeV (m = 0.15), 9.94718e-15 (m = 0.5)."""
     assert dec.width_n_to_nu_gamma(0.15, 1e-12) == approx(2.68574e-16, rel=1e-5)
     assert dec.width_n_to_nu_gamma(0.5, 1e-12) == approx(9.94718e-15, rel=1e-5)
     assert dec.width_n_to_nu_gamma(0.5, 1e-12, dirac=False) == approx(2 * 9.94718e-15, rel=1e-5)
@@ -266,9 +270,9 @@ def test_nu_gamma_majorana_isotropic():
 
 # ================================================================== N -> nu l+ l-
 def test_three_body_dn_default_zprime_only():
-    """[NOTE] 6.3 (m = 0.15, m_Z' = 1.25, |V_N| = 1e-3, g_V = 3.086201e-4, Z' only): quoted
+    """[CHK] (m = 0.15, m_Z' = 1.25, |V_N| = 1e-3, g_V = 3.086201e-4, Z' only): quoted
     Gamma = 1.254831e-22 GeV. Our value is 1.254776e-22 (-4.4e-5): it agrees with brute-force
-    dblquad (test below) and the m_l -> 0 closed form (next test); the note's number is off by
+    dblquad (test below) and the m_l -> 0 closed form (next test); the [CHK] number is off by
     ~1e-4 (see report), hence rel=1e-4 here."""
     c = dn_default().couplings
     w = dec.width_n_to_nu_ll(0.15, c, 1.25, "e", z=False, w=False)
@@ -279,7 +283,7 @@ def test_three_body_dn_default_zprime_only():
 def test_three_body_massless_closed_form_and_heavy_limit():
     """m_l -> 0, Z' vector only: integrating t exactly,
     Gamma = V^2 g^2/(32 pi^3 m^3) int_0^{m^2} ds (m^2 - s)^2 (m^2 + 2 s)/(12 (s - M^2)^2),
-    which -> V^2 g^2 m^5/(768 pi^3 M^4) for M -> inf ([NOTE] 6.3, 1.244096e-22 at the DN
+    which -> V^2 g^2 m^5/(768 pi^3 M^4) for M -> inf ([CHK], 1.244096e-22 at the DN
     point). The muon-free electron channel differs from m_l = 0 by O(m_e^2/m^2 log) ~ 1e-4."""
     c = dn_default().couplings
     v2, g = c.V_N_total_sq(), c.zprime_electron_vector
@@ -297,7 +301,7 @@ def test_three_body_massless_closed_form_and_heavy_limit():
         w = dec.width_n_to_nu_ll(m, c, mz, "e", z=False, w=False)
         assert w == approx(massless, rel=2e-4)  # m_e effect
         assert w < massless
-    # [NOTE] 6.3 off-shell example, m_Z' = 0.2: 2.9488e-19 (our 2.94914e-19, +1.1e-4)
+    # [CHK] off-shell example, m_Z' = 0.2: 2.9488e-19 (our 2.94914e-19, +1.1e-4)
     assert dec.width_n_to_nu_ll(m, c, 0.2, "e", z=False, w=False) == approx(2.9488e-19, rel=2e-4)
 
 
@@ -320,7 +324,7 @@ def test_three_body_integration_against_dblquad():
 
 
 def test_three_body_sm_z_check_and_massless_limit():
-    """[NOTE] 6.3: SM Z only, m = 0.1, U_mu4 = 1e-3, nu_mu e e: quoted 2.890680e-26 GeV (DN
+    """[CHK]: SM Z only, m = 0.1, U_mu4 = 1e-3, nu_mu e e: quoted 2.890680e-26 GeV (DN
     VEGAS 2.886959e-26). Ours 2.890409e-26 (-9.4e-5): it equals the coupling-normalised
     massless formula C^2 (c_V^2 + c_A^2) m^5/(768 pi^3 m_Z^4) times the electron-mass factor of
     the independent [BBGR] closed form to 1e-6. The G_F form G_F^2 m^5 |U|^2 (g_V^2 + g_A^2)
@@ -404,8 +408,8 @@ def test_three_body_threshold_and_onshell_guard():
         dec.width_n_to_nu_ll(0.15, c, 1.25, "x")
 
 
-def test_msq_against_note_formula():
-    """[NOTE] 6.3 spin-averaged |M|^2 typed in (one mediator, vector g_V, axial g_A):
+def test_msq_against_typed_in_formula():
+    """[CHK] spin-averaged |M|^2 typed in (one mediator, vector g_V, axial g_A):
     8 V^2 [(gV^2 + gA^2)(X + Y) + (gV^2 - gA^2) m_l^2 k.p + 2 gV gA (X - Y)]/(s - M^2)^2,
     X = (k.p1)(p.p2), Y = (k.p2)(p.p1); the g_V g_A sign (+ for the current gV - gA gamma5) is
     fixed by the explicit trace below."""
@@ -420,14 +424,14 @@ def test_msq_against_note_formula():
     x = 0.25 * (t - MMU**2) * (m * m + MMU**2 - t)
     y = 0.25 * (u - MMU**2) * (m * m + MMU**2 - u)
     gv, ga, v2 = c.zprime_electron_vector, c.zprime_electron_axial, c.V_N_total_sq()
-    note = (
+    expected = (
         8 * v2
         * ((gv**2 + ga**2) * (x + y) + (gv**2 - ga**2) * MMU**2 * (m * m - s) / 2
            + 2 * gv * ga * (x - y))
         / (s - mz * mz) ** 2
     )  # fmt: skip
     got = dec.msq_nu_ll(s, t, m, c, mz, "mu", z=False, w=False)
-    np.testing.assert_allclose(got, note, rtol=1e-12)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
 # ------------------------------------------------------------------ polarised |M_h|^2

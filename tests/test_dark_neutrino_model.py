@@ -1,6 +1,8 @@
 """Tests of nuportal.models.dark_neutrino (couplings, conventions, N and Z' widths, channels).
 
-Check numbers: /work/shared/physics/upscattering.md ([NOTE]) sections 2, 6, 7.
+[CHK] = check values computed for this package, independently of the code under test (scipy
+quadrature of the formulas derived for this package, with the DarkNews couplings of
+A. Abdullahi et al., arXiv:2207.04137).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ CM = 1e-2
 
 
 def dn_default(**kw):
-    """DarkNews default point ([NOTE] sec. 7): m4 = 0.15, m_Z' = 1.25, eps = 1e-3, U_mu4 = 1e-3,
+    """DarkNews default point (DarkNews model.py defaults): m4 = 0.15, m_Z' = 1.25, eps = 1e-3,
+    U_mu4 = 1e-3,
     g_D = 1, U_D4 = 1, Dirac."""
     args = {"epsilon": 1e-3, "Umu4": 1e-3}
     args.update(kw)
@@ -35,7 +38,8 @@ def dn_default(**kw):
 
 
 def bjmz(**kw):
-    """BJMZ point ([NOTE] sec. 7): m4 = 0.42, m_Z' = 0.03, |U_mu4|^2 = 9e-7, alpha_D = 0.25,
+    """BJMZ point (arXiv:1807.09877; U_D4 = 1 as in the DarkNews tests): m4 = 0.42, m_Z' = 0.03,
+    |U_mu4|^2 = 9e-7, alpha_D = 0.25,
     alpha eps^2 = 2e-10, U_D4 = 1, Dirac."""
     conv = kw.get("convention", "darknews")
     args = {
@@ -47,9 +51,9 @@ def bjmz(**kw):
     return DarkNeutrinoModel(0.42, 0.03, **args)
 
 
-# ------------------------------------------------------------------ constants (note sec. 1)
+# ------------------------------------------------------------------ constants (DarkNews const.py)
 def test_darknews_electroweak_constants():
-    """[NOTE] 1: g = 0.6529058, g/(2 c_W) = 0.3704505, e_eff = g s_W = 0.3086180 = 1.019140 e0,
+    """[CHK]: g = 0.6529058, g/(2 c_W) = 0.3704505, e_eff = g s_W = 0.3086180 = 1.019140 e0,
     e0 = 0.3028221."""
     ew = DARKNEWS_ELECTROWEAK
     assert ew.g_weak == approx(0.6529058, rel=1e-6)
@@ -67,10 +71,10 @@ def test_physical_electroweak_fixed_by_g_fermi():
     assert ew.alpha == constants.ALPHA_EM and ew.sin2_theta_w == constants.SIN2_THETA_W
 
 
-# ------------------------------------------------------------------ couplings (note sec. 2)
+# ------------------------------------------------------------------ couplings (DarkNews model.py)
 def test_bjmz_epsilon_chi_gd():
-    """[NOTE] 2.1: alpha eps^2 = 2e-10 -> eps = 1.655512e-4, eps^2 = 2.740720e-8,
-    chi = 1.878633e-4; alpha_D = 0.25 -> g_D = 1.7724539; |V_muN| = 1.681497e-3 ([NOTE] 7)."""
+    """[CHK]: alpha eps^2 = 2e-10 -> eps = 1.655512e-4, eps^2 = 2.740720e-8,
+    chi = 1.878633e-4; alpha_D = 0.25 -> g_D = 1.7724539; |V_muN| = 1.681497e-3 ([CHK])."""
     m = bjmz()
     assert m.epsilon == approx(1.655512e-4, rel=1e-6)
     assert m.epsilon**2 == approx(2.740720e-8, rel=1e-6)
@@ -82,7 +86,7 @@ def test_bjmz_epsilon_chi_gd():
 
 
 def test_dn_default_couplings():
-    """[NOTE] 2.1-2.2 (eps = 1e-3, g_D = 1, U_mu4 = 1e-3, U_D4 = 1, m_Z' = 1.25, exact beta):
+    """[CHK] (eps = 1e-3, g_D = 1, U_mu4 = 1e-3, U_D4 = 1, m_Z' = 1.25, exact beta):
     V_muN = -1.000000e-3, C_muN = -3.709871e-4, d_pV = 3.086201e-4 = 1.019147 e0 eps,
     d_nV = -1.87e-8, d_eA = 1.9e-8 (quoted to 2-3 digits); V_NN = g_D."""
     c = dn_default().couplings
@@ -101,7 +105,8 @@ def test_dn_default_couplings():
 def test_c_n_first_order_correction_in_chi():
     """C_alphaN = -(w (c_b + t_chi s_W s_b) + g_D s_b |U_D4|^2) U_alpha4: the g_D s_beta term is
     first order in chi (s_beta ~ s_W chi), 0.145 % at the DN point, and vanishes for g_D = 0
-    (where C -> -w U to O(chi^2)). [NOTE] 2.2 writes (1 + O(chi^2)): imprecise."""
+    (where C -> -w U to O(chi^2)). The leading-order form is often written (1 + O(chi^2)):
+    imprecise."""
     ew = DARKNEWS_ELECTROWEAK
     w, sw = ew.z_vertex, math.sqrt(ew.sin2_theta_w)
     c = dn_default().couplings
@@ -112,7 +117,7 @@ def test_c_n_first_order_correction_in_chi():
 
 
 def test_12c_weak_charge_and_hadronic_z_coupling():
-    """[NOTE] 2.3: Q_W(12C) = N - (1 - 4 s_W^2) Z = 5.36232, C_had = 6 c_pV + 6 c_nV =
+    """[CHK]: Q_W(12C) = N - (1 - 4 s_W^2) Z = 5.36232, C_had = 6 c_pV + 6 c_nV =
     -0.993238 (DN code), = -(g/4c_W) Q_W = -0.993237 at leading order."""
     ew = DARKNEWS_ELECTROWEAK
     qw = 6 - (1 - 4 * ew.sin2_theta_w) * 6
@@ -172,9 +177,9 @@ def test_couplings_are_frozen():
         c.V_N["mu"] = 1.0  # type: ignore[index]
 
 
-# ------------------------------------------------------------------ Z' widths (note sec. 6.2)
+# ------------------------------------------------------------------ Z' widths ([CHK])
 def test_zprime_widths_dn_default():
-    """[NOTE] 6.2 (DN default, e_eff): ee 3.15811e-9, mumu 3.15713e-9, nu N 3.24411e-8,
+    """[CHK] (DN default, e_eff): ee 3.15811e-9, mumu 3.15713e-9, nu N 3.24411e-8,
     N N 1.58623e-2 GeV."""
     zw = dn_default().zprime_widths()
     assert zw["e+ e-"] == approx(3.15811e-9, rel=1e-5)
@@ -185,7 +190,7 @@ def test_zprime_widths_dn_default():
 
 
 def test_zprime_widths_bjmz_both_conventions():
-    """[NOTE] 6.2/7: BJMZ Z' -> e+e-: 2.077290e-12 GeV (c tau 95.0 um) with e_eff,
+    """[CHK]: BJMZ Z' -> e+e-: 2.077290e-12 GeV (c tau 95.0 um) with e_eff,
     2.000000e-12 GeV (98.7 um) with e0; only e+e- open."""
     dn = bjmz().zprime_widths()
     ph = bjmz(convention="physical").zprime_widths()
@@ -206,7 +211,7 @@ def test_zprime_majorana_widths():
 
 # ------------------------------------------------------------------ N widths and channels
 def test_bjmz_on_shell_channels():
-    """[NOTE] 6.1/7: BJMZ Gamma(N -> nu Z') = 2.315070e-6 GeV, c tau = 8.52e-11 m; on-shell
+    """[CHK]: BJMZ Gamma(N -> nu Z') = 2.315070e-6 GeV, c tau = 8.52e-11 m; on-shell
     regime: "nu e e" holds the Z/W part only, width_nu_ll("e") = Gamma(nu Z') Br(Z' -> ee) +
     that part, Br(Z' -> ee) = 1 here."""
     m = bjmz()
@@ -236,7 +241,7 @@ def test_on_shell_branching_split_with_muons():
 
 def test_dn_default_off_shell_channels_and_ctau():
     """DN default (m4 < m_Z'): "nu Z'" closed, "nu e e" = three-body Z' + Z; its Z'-only part
-    is 1.2548e-22 GeV ([NOTE] 6.3: c tau = 1.57e6 m from the Z' part alone); "nu nu nu" =
+    is 1.2548e-22 GeV ([CHK]: c tau = 1.57e6 m from the Z' part alone); "nu nu nu" =
     (C/w)^2 G_F^2 m^5/(192 pi^3)."""
     m = dn_default()
     assert not m.on_shell
@@ -268,7 +273,7 @@ def test_zprime_z_interference_sign_differs_between_conventions():
 
 
 def test_dipole_channel():
-    """[NOTE] 6.4: DN mu_tr_mu4 = 2e-6 (d = 1e-6): Gamma(N -> nu gamma) = 2.68574e-16 GeV at
+    """[CHK]: DN mu_tr_mu4 = 2e-6 (d = 1e-6): Gamma(N -> nu gamma) = 2.68574e-16 GeV at
     m = 0.15, c tau = 0.735 m (only channel when U = 0); 9.94718e-15 at m = 0.5."""
     m = DarkNeutrinoModel(0.15, 1.25, epsilon=0.0, gD=0.0, mu_tr_mu4=2e-6)
     assert m.couplings.dipole["mu"] == 1e-6

@@ -36,7 +36,8 @@ R_E = ALPHA * HBARC_GEV_CM / M_E
 
 
 def heitler(e_pos):
-    """Two-photon annihilation in flight per electron [cm^2] ([NOTE] sec. 10), typed in."""
+    """Two-photon annihilation in flight per electron [cm^2] (Heitler, The Quantum Theory of
+    Radiation), typed in."""
     g = e_pos / M_E
     root = math.sqrt(g * g - 1)
     return (
@@ -54,7 +55,8 @@ def cm(e_pos, mass):
 
 
 def test_note_check_numbers():
-    """[NOTE] sec. 16: 2.078e-27 (1 GeV, 10 MeV), 2.466e-28 (10 GeV, 10 MeV), 2.215e-26 cm^2
+    """Check values computed for this package: 2.078e-27 (1 GeV, 10 MeV), 2.466e-28 (10 GeV, 10
+    MeV), 2.215e-26 cm^2
     (10 GeV, 100 MeV). Obtained 2.07782e-27, 2.46591e-28, 2.21484e-26."""
     got = dark_annihilation_cross_section([1.0, 10.0, 10.0], [0.01, 0.01, 0.1])
     np.testing.assert_allclose(got, [2.078e-27, 2.466e-28, 2.215e-26], rtol=2e-4)
@@ -64,7 +66,8 @@ def test_note_check_numbers():
     ("e_pos", "mb"), [(0.01, 39.81), (0.1, 6.439), (1.0, 0.9285), (10.0, 0.1221)]
 )
 def test_massless_limit_is_heitler(e_pos, mb):
-    """M -> 0 times 1/2 (identical photons) is Heitler's formula; [NOTE] sec. 10 values."""
+    """M -> 0 times 1/2 (identical photons) is Heitler's formula (values computed for this
+    package)."""
     half = 0.5 * dark_annihilation_cross_section(e_pos, 0.0)
     assert half == approx(heitler(e_pos), rel=1e-12)
     assert half == approx(mb * 1e-27, rel=2e-4)
@@ -77,19 +80,20 @@ def test_heitler_near_rest():
 
 
 def test_amplitude_note_form_and_symmetry():
-    """The code's cancellation-free bracket equals the [NOTE] form typed in with T, U, and is
+    """The code's cancellation-free bracket equals the form derived for this package, typed in with
+    T, U, and is
     symmetric under t <-> u."""
     s, t, mass = 0.02, -3e-3, 0.03
     u = 2 * M_E**2 + mass**2 - s - t
     big_t, big_u = t - M_E**2, u - M_E**2
     m2 = M_E**2
     inv = 1 / big_t + 1 / big_u
-    note = 2 * (big_u / big_t + big_t / big_u - 4 * m2 * inv - 4 * m2**2 * inv**2) - 4 * mass**2 * (
+    ref = 2 * (big_u / big_t + big_t / big_u - 4 * m2 * inv - 4 * m2**2 * inv**2) - 4 * mass**2 * (
         m2 * (1 / big_t**2 + 1 / big_u**2) + inv - mass**2 / (big_t * big_u)
     )
     e4 = (4 * math.pi * ALPHA) ** 2
-    assert dark_annihilation_amplitude_squared(s, t, mass) == approx(e4 * note, rel=1e-12)
-    assert dark_annihilation_amplitude_squared(s, u, mass) == approx(e4 * note, rel=1e-12)
+    assert dark_annihilation_amplitude_squared(s, t, mass) == approx(e4 * ref, rel=1e-12)
+    assert dark_annihilation_amplitude_squared(s, u, mass) == approx(e4 * ref, rel=1e-12)
 
 
 def test_threshold():
@@ -227,7 +231,8 @@ def test_sampler_shapes_reproducible():
 
 # ------------------------------------------------------------------------ resonant e+ e- -> A'
 def test_resonant_energies():
-    """[NOTE] sec. 17: E_R = 282.3 MeV (17 MeV), 2.446 GeV (50 MeV), 9.784 GeV (100 MeV)."""
+    """Check values computed for this package: E_R = 282.3 MeV (17 MeV), 2.446 GeV (50 MeV), 9.784
+    GeV (100 MeV)."""
     got = resonant_positron_energy(np.array([0.017, 0.05, 0.1]))
     np.testing.assert_allclose(got, [0.2823, 2.446, 9.784], rtol=2e-4)
     assert resonant_dark_photon_energy(0.017) == approx(resonant_positron_energy(0.017) + M_E)
@@ -236,7 +241,8 @@ def test_resonant_energies():
 
 
 def test_resonant_integral_check_numbers():
-    """[NOTE] sec. 17: 2 pi^2 alpha (hbar c)^2 / m_e = 1.0976e-22 cm^2 MeV per electron; n_e times
+    """Narrow-width resonance (computed for this package; cf. Marsicano et al.,
+    arXiv:1802.03794): 2 pi^2 alpha (hbar c)^2 / m_e = 1.0976e-22 cm^2 MeV per electron; n_e times
     it: W 513.5, Pb 296.9 MeV/cm (n_e = 4.678e24, 2.705e24 /cm^3)."""
     assert resonant_cross_section_integral(1) == approx(1.0976e-25, rel=1e-4)  # cm^2 GeV
     assert resonant_cross_section_integral(74) == approx(74 * 1.0976e-25, rel=1e-4)

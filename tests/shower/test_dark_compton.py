@@ -28,7 +28,8 @@ R_E = ALPHA * HBARC_GEV_CM / M_E  # classical electron radius [cm]
 
 
 def klein_nishina_total(e_gamma):
-    """[NOTE] sec. 8, per electron [cm^2], typed in independently of the module."""
+    """Klein-Nishina (Z. Phys. 52 (1929) 853), per electron [cm^2], typed in independently of the
+    module."""
     k = e_gamma / M_E
     return (
         2
@@ -60,7 +61,8 @@ def cm_kinematics(e_gamma, mass):
 
 
 def test_note_check_numbers():
-    """[NOTE] sec. 15: 9.43e-28 (1 GeV, 10 MeV), 1.387e-28 (10 GeV, 10 MeV), 3.49e-29 cm^2
+    """Check values computed for this package: 9.43e-28 (1 GeV, 10 MeV), 1.387e-28 (10 GeV, 10
+    MeV), 3.49e-29 cm^2
     (10 GeV, 100 MeV) per electron at eps = 1. Obtained 9.4283e-28, 1.38681e-28, 3.49247e-29."""
     got = dark_compton_cross_section([1.0, 10.0, 10.0], [0.01, 0.01, 0.1])
     np.testing.assert_allclose(got, [9.43e-28, 1.387e-28, 3.49e-29], rtol=1e-3)
@@ -68,7 +70,8 @@ def test_note_check_numbers():
 
 @pytest.mark.parametrize("e_gamma", [1e-4, 1e-3, 0.01, 0.1, 1.0, 100.0])
 def test_massless_limit_total_is_klein_nishina(e_gamma):
-    """Way 1: the closed-form total at M = 0 against the KN formula ([NOTE] sec. 8 checks:
+    """Way 1: the closed-form total at M = 0 against the KN formula (values computed for this
+    package:
     0.2112 b at 1 MeV, 1.117 mb at 1 GeV); and a tiny M approaches it continuously."""
     assert dark_compton_cross_section(e_gamma, 0.0) == approx(
         klein_nishina_total(e_gamma), rel=1e-9
@@ -102,7 +105,7 @@ def test_threshold():
     m = 0.01
     e_th = m + m * m / (2 * M_E)
     assert dark_compton_threshold(m) == approx(e_th, rel=1e-15)
-    assert dark_compton_threshold(0.1) == approx(9.885, rel=1e-3)  # [NOTE] sec. 15
+    assert dark_compton_threshold(0.1) == approx(9.885, rel=1e-3)  # E = M + M^2/(2 m_e)
     got = dark_compton_cross_section([0.0, e_th * (1 - 1e-9), e_th, e_th * (1 + 1e-6)], m)
     assert got[0] == 0.0 and got[1] == 0.0 and got[2] == 0.0 and got[3] > 0.0
     # phase-space onset: sigma ~ p'* ~ sqrt(E - E_th)
@@ -155,13 +158,14 @@ def test_crossing_to_annihilation_amplitude():
 
 
 def test_amplitude_note_form():
-    """The code's rewritten bracket equals the [NOTE] form typed in with S and U."""
+    """The code's rewritten bracket equals the form derived for this package, typed in
+    with S and U."""
     s_mand, t_mand, mass = 0.02, -3e-4, 0.01
     big_s = s_mand - M_E**2
     u = 2 * M_E**2 + mass**2 - s_mand - t_mand
     big_u = u - M_E**2
     m2 = M_E**2
-    note = 2 * (
+    typed = 2 * (
         -big_u / big_s
         - big_s / big_u
         + 4 * m2 * (1 / big_s + 1 / big_u)
@@ -170,7 +174,7 @@ def test_amplitude_note_form():
         m2 * (1 / big_s**2 + 1 / big_u**2) + 1 / big_s + 1 / big_u - mass**2 / (big_s * big_u)
     )
     e4 = (4 * math.pi * ALPHA) ** 2
-    assert dark_compton_amplitude_squared(s_mand, t_mand, mass) == approx(e4 * note, rel=1e-12)
+    assert dark_compton_amplitude_squared(s_mand, t_mand, mass) == approx(e4 * typed, rel=1e-12)
 
 
 # ------------------------------------------------------------------------ the process class

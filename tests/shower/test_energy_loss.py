@@ -24,7 +24,8 @@ from nuportal.sources.shower.qed_constants import AVOGADRO, CLASSICAL_ELECTRON_R
 
 
 def test_bethe_constant_and_plasma_energy():
-    # note Sec. 4: K = 4 pi N_A r_e^2 m_e c^2 = 0.307075 MeV cm^2/mol
+    # PDG "Passage of particles through matter" (Bethe equation): K = 4 pi N_A r_e^2 m_e c^2 =
+    # 0.307075 MeV cm^2/mol
     k = 4 * np.pi * AVOGADRO * CLASSICAL_ELECTRON_RADIUS**2 * M_E
     assert k * 1e3 == pytest.approx(0.307075, abs=1e-6)
     # PDG: hbar omega_p = 28.816 sqrt(rho <Z/A>) eV
@@ -51,7 +52,7 @@ def test_density_effect_limits():
 
 
 def test_icru_bracket_identity_and_high_energy_plateau():
-    # note Sec. 4: ln(tau^2 (tau+2)/(2 (I/m)^2)) = ln(T^2/I^2) + ln(1 + tau/2) (algebra)
+    # ICRU Report 37 form: ln(tau^2 (tau+2)/(2 (I/m)^2)) = ln(T^2/I^2) + ln(1 + tau/2) (algebra)
     tau, i_m = 3.7, 1.6e-3
     assert np.log(tau**2 * (tau + 2) / (2 * i_m**2)) == pytest.approx(
         np.log((tau / i_m) ** 2) + np.log(1 + tau / 2), rel=1e-14
@@ -184,7 +185,8 @@ def test_critical_energy_agrees_with_pdg(name):
 
 
 def test_critical_energy_follows_the_pdg_fit():
-    # note Sec. 3: Ec = 610 MeV/(Z + 1.24) fits the Rossi Ec of solids with 2.2 % rms;
+    # PDG RPP 2012, Fig. 30.14 caption: Ec = 610 MeV/(Z + 1.24) fits the Rossi Ec of solids with
+    # 2.2 % rms;
     # tolerance 3 rms = 6.6 % (obtained -3.0 % C ... +4.2 % Pb)
     for m in MATERIALS.values():
         assert critical_energy(m) * 1e3 == pytest.approx(610 / (m.Z + 1.24), rel=0.066)

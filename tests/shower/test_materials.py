@@ -1,4 +1,5 @@
-"""Shower materials: PDG table, aliases, Tsai radiation length (note em_showers.md Secs. 1-2)."""
+"""Shower materials: PDG table, aliases, Tsai radiation length (PDG Atomic and Nuclear Properties;
+Tsai, RMP 46 (1974) 815)."""
 
 import dataclasses
 
@@ -16,8 +17,9 @@ from nuportal.sources.shower.materials import (
 )
 from nuportal.sources.shower.qed_constants import ALPHA, AVOGADRO, CLASSICAL_ELECTRON_RADIUS
 
-# note Sec. 1: name -> (X0 [g/cm^2], X0 [cm], n_e [1/cm^3])
-NOTE_TABLE = {
+# PDG Atomic and Nuclear Properties: name -> (X0 [g/cm^2], X0 [cm], n_e [1/cm^3]); X0 [cm] of
+# graphite and Mo, X0 [g/cm^2] of W and n_e = rho N_A Z/A computed for this package
+PDG_TABLE = {
     "graphite": (42.70, 19.32, 6.649e23),
     "beryllium": (65.19, 35.28, 4.940e23),
     "aluminium": (24.01, 8.897, 7.831e23),
@@ -30,27 +32,29 @@ NOTE_TABLE = {
 
 
 def test_table_holds_the_eight_target_materials():
-    assert set(MATERIALS) == set(NOTE_TABLE)
+    assert set(MATERIALS) == set(PDG_TABLE)
     for name, m in MATERIALS.items():
         assert isinstance(m, Material) and m.name == name
         assert m.citation  # every entry says where its numbers come from
 
 
-@pytest.mark.parametrize("name", sorted(NOTE_TABLE))
+@pytest.mark.parametrize("name", sorted(PDG_TABLE))
 def test_tsai_formula_reproduces_the_pdg_radiation_length(name):
-    # note Sec. 1 check: Tsai's formula gives every tabulated X0 to < 0.05 %; we require < 0.1 %
+    # check made for this package: Tsai's formula gives every tabulated X0 to < 0.05 %; we require
+    # < 0.1 %
     m = material(name)
-    x0_g, x0_cm, n_e = NOTE_TABLE[name]
+    x0_g, x0_cm, n_e = PDG_TABLE[name]
     assert m.radiation_length_g_cm2 == x0_g
     assert tsai_radiation_length(m.Z, m.A) == pytest.approx(x0_g, rel=1e-3)
-    # X0 in cm and n_e: the note's rounding (4 significant digits) -> 0.1 %
+    # X0 in cm and n_e: the table's rounding (4 significant digits) -> 0.1 %
     assert m.radiation_length == pytest.approx(x0_cm, rel=1e-3)
     assert m.electron_density == pytest.approx(n_e, rel=1e-3)
     assert m.atom_density * m.Z == pytest.approx(m.electron_density, rel=1e-14)
 
 
 def test_tsai_constants_and_coulomb_correction():
-    # note Sec. 2: 1/(4 alpha r_e^2 N_A) = 716.408 g/cm^2, f(82) = 0.3316, f(26) = 0.0420
+    # Tsai RMP 46 (1974), eq. (3.66): 1/(4 alpha r_e^2 N_A) = 716.408 g/cm^2, f(82) = 0.3316, f(26)
+    # = 0.0420
     assert 1.0 / (4 * ALPHA * CLASSICAL_ELECTRON_RADIUS**2 * AVOGADRO) == pytest.approx(
         716.408, abs=1e-3
     )
@@ -59,7 +63,7 @@ def test_tsai_constants_and_coulomb_correction():
     assert np.allclose(
         coulomb_correction([26, 82]), [coulomb_correction(26), coulomb_correction(82)]
     )
-    # X0(Pb) = 6.370, X0(C) = 42.70 g/cm^2 [note Sec. 2]
+    # X0(Pb) = 6.370, X0(C) = 42.70 g/cm^2 [computed for this package, Tsai eq. (3.66)]
     assert tsai_radiation_length(82, 207.2) == pytest.approx(6.370, abs=1e-3)
     assert tsai_radiation_length(6, 12.0107) == pytest.approx(42.70, abs=1e-2)
 
@@ -77,7 +81,8 @@ def test_radiation_logarithms_use_tsai_table_below_z5():
 
 
 def test_rough_radiation_length_fit_agrees_within_its_quoted_accuracy():
-    # note Sec. 2: X0 ~ 716.4 A / (Z (Z+1) ln(287/sqrt(Z))); PDG quotes it as good to ~2.5 %
+    # PDG "Passage of particles through matter": X0 ~ 716.4 A / (Z (Z+1) ln(287/sqrt(Z))); PDG
+    # quotes it as good to ~2.5 %
     for m in MATERIALS.values():
         rough = 716.4 * m.A / (m.Z * (m.Z + 1) * np.log(287 / np.sqrt(m.Z)))
         assert rough == pytest.approx(m.radiation_length_g_cm2, rel=0.03)
@@ -104,7 +109,7 @@ def test_pdg_constants_in_working_units():
     pb = material("Pb")
     assert pb.mean_excitation_energy == pytest.approx(823e-9, rel=1e-12)
     assert pb.density == 11.35 and pb.A == 207.2 and pb.Z == 82
-    # tabulated critical energies only where the note confirms them (Sec. 1, Sec. 21)
+    # tabulated critical energies only where PDG's value could be confirmed
     assert pb.critical_energy == pytest.approx(7.43e-3)
     assert material("W").critical_energy == pytest.approx(7.97e-3)
     assert material("Cu").critical_energy == pytest.approx(19.42e-3)

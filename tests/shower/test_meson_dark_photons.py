@@ -67,8 +67,9 @@ def test_isotropic_in_rest_frame_with_fixed_energy():
     ("meson", "mass", "br_gg"), [("pi0", 0.05, 0.98823), ("eta", 0.1, 0.3941), ("eta", 0.5, 0.3941)]
 )
 def test_weight_is_branching_ratio_over_eps2(meson, mass, br_gg):
-    """weight = 2 (1 - M^2/m_P^2)^3 Br(P -> gamma gamma) ([NOTE] sec. 18; 1.2694 for pi0 at
-    50 MeV, 0.7120 for eta at 100 MeV)."""
+    """weight = 2 (1 - M^2/m_P^2)^3 Br(P -> gamma gamma) (Batell, Pospelov, Ritz, PRD 80 (2009)
+    095024; check values computed for this package: 1.2694 for pi0 at 50 MeV, 0.7120 for eta at
+    100 MeV)."""
     out = dark_photons_from_mesons(mesons(meson, 7), meson, mass, 0)
     m_p = constants.mass(meson)
     expected = 2 * (1 - mass**2 / m_p**2) ** 3 * br_gg

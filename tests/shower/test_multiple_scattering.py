@@ -1,4 +1,5 @@
-"""Multiple Coulomb scattering: Highland width (note em_showers.md Sec. 5), Moliere, sampling."""
+"""Multiple Coulomb scattering: Highland width (PDG RPP 2018 Eq. (33.15); Lynch & Dahl 1991),
+Moliere, sampling."""
 
 import itertools
 
@@ -20,7 +21,7 @@ from nuportal.sources.shower.multiple_scattering import (
 )
 
 
-def test_highland_check_numbers_of_the_note():
+def test_highland_check_numbers():
     pb, w = material("Pb"), material("W")
     # 1 GeV/c muon through 5 mm of Pb: 12.86 mrad
     m_mu = constants.mass("mu-")

@@ -1,4 +1,5 @@
-"""Total cross sections of the Standard-Model shower processes (note em_showers.md Secs. 6-10)."""
+"""Total cross sections of the Standard-Model shower processes (Tsai 1974, Klein-Nishina, Moller,
+Bhabha, Heitler; check values computed for this package from those formulas)."""
 
 import numpy as np
 import pytest
@@ -57,7 +58,7 @@ def _bracket(m):
 
 
 # ------------------------------------------------------------------------------ pair production
-# note Sec. 7: (7/9) A / (X0 N_A) per atom [b]
+# PDG "Energy loss by photons" 7/9 law: (7/9) A / (X0 N_A) per atom [b] (computed for this package)
 SEVEN_NINTHS_BARN = {
     "lead": 42.01, "tungsten": 35.11, "molybdenum": 12.64, "copper": 6.381, "iron": 5.212,
     "aluminium": 1.451, "graphite": 0.363, "beryllium": 0.179,
@@ -68,7 +69,7 @@ SEVEN_NINTHS_BARN = {
 def test_pair_cross_section_reaches_the_seven_ninths_law(name):
     m = material(name)
     seven_ninths = 7 / 9 * m.A / (m.radiation_length_g_cm2 * AVOGADRO)
-    # the note's per-atom values agree to their last quoted digit when X0 is Tsai's formula
+    # these per-atom values agree to their last quoted digit when X0 is Tsai's formula
     # (they were computed with it) and to 0.05 % with the tabulated PDG X0
     quoted = SEVEN_NINTHS_BARN[name]
     decimals = len(str(quoted).split(".")[1])
@@ -84,7 +85,8 @@ def test_pair_cross_section_reaches_the_seven_ninths_law(name):
 
 @pytest.mark.parametrize("name", ["lead", "beryllium", "copper"])
 def test_pair_complete_screening_limit_is_the_analytic_integral(name):
-    # integral of note Sec. 7: 4 alpha r_e^2 {(7/9)[Z^2(L - f) + Z L'] - (Z^2 + Z)/54}; at 1 PeV
+    # integral of the complete-screening form (Tsai 1974): 4 alpha r_e^2 {(7/9)[Z^2(L - f) + Z L']
+    # - (Z^2 + Z)/54}; at 1 PeV
     # screening is complete except for x(1-x) < 1e-7 (obtained agreement ~1e-5)
     m = material(name)
     expected = 4 * AR2 * (7 / 9 * _bracket(m) - (m.Z**2 + m.Z) / 54)
@@ -118,7 +120,7 @@ def test_screening_brackets_complete_and_no_screening_limits():
         lrad, lprime = radiation_logarithms(z)
         f = coulomb_correction(z)
         c1, c2 = screening_brackets(z, 0.0)
-        # complete screening: C1 = 4 [Z^2 (L - f) + Z L'], C2 = (2/3)(Z^2 + Z) (note Sec. 6)
+        # complete screening: C1 = 4 [Z^2 (L - f) + Z L'], C2 = (2/3)(Z^2 + Z) (Tsai 1974, Sec. III)
         assert c1 == pytest.approx(4 * _bracket(material(m)), rel=2e-5)
         assert c2 == pytest.approx(2 / 3 * (z * z + z), rel=1e-12)
         # no screening (delta >> 1): both brackets -> 4 ln(2/delta) - 2 (unscreened Bethe-Heitler,
@@ -147,7 +149,7 @@ def test_radiative_integral_at_high_energy_is_energy_over_x0(name):
 
 
 def test_photon_number_per_radiation_length():
-    # note Sec. 6: N_gamma = (d/X0)[(4/3) ln(kmax/kmin) - 4(kmax-kmin)/(3E)
+    # PDG 2012 Eq. (30.29): N_gamma = (d/X0)[(4/3) ln(kmax/kmin) - 4(kmax-kmin)/(3E)
     # + (kmax^2-kmin^2)/(2E^2)] = 5.320 per X0 for k in [0.01 E, E] (PDG form, without the
     # (1/9)(Z^2+Z) term).
     pb = material("Pb")
@@ -159,7 +161,8 @@ def test_photon_number_per_radiation_length():
     n_gamma = integrate_brems_spectrum(energy, 0.01 * energy, energy, pb.Z) * n_a_x0
     extra = (pb.Z**2 + pb.Z) / (9 * _bracket(pb)) * (np.log(100) - 0.99)
     assert n_gamma == pytest.approx(pdg_form + extra, rel=1e-4)  # obtained 5.4375 vs 5.4375
-    # note: 0.0838 photons per 0.01 X0 with k in [1 MeV, 1 GeV] at E = 1 GeV (PDG form); ours is
+    # computed for this package: 0.0838 photons per 0.01 X0 with k in [1 MeV, 1 GeV] at E = 1 GeV
+    # (PDG form); ours is
     # +2.3 % (1/9 term) - 0.3 % (incomplete screening near the tip) = 0.0855 -> within 3 %
     n_1gev = integrate_brems_spectrum(1.0, 1e-3, 1.0, pb.Z) * n_a_x0 * 0.01
     assert n_1gev == pytest.approx(0.0838, rel=0.03)
@@ -201,7 +204,8 @@ def test_brems_threshold_and_species():
 
 # ------------------------------------------------------------------------------ Compton
 def test_klein_nishina_check_numbers():
-    # note Sec. 8 (per electron): 0.2112 b (1 MeV), 0.05099 b (10 MeV), 8.199 mb (100 MeV),
+    # Klein-Nishina, computed for this package (per electron): 0.2112 b (1 MeV), 0.05099 b (10
+    # MeV), 8.199 mb (100 MeV),
     # 1.117 mb (1 GeV); Thomson 0.6652 b; Pb per atom at 1 MeV: 17.32 b
     sigma = klein_nishina_cross_section([1e-3, 1e-2, 0.1, 1.0]) / BARN
     assert sigma == pytest.approx([0.2112, 0.05099, 8.199e-3, 1.117e-3], rel=5e-4)
@@ -226,7 +230,8 @@ def test_klein_nishina_closed_form_equals_quadrature_and_is_continuous():
 
 # ------------------------------------------------------------------------------ Moller, Bhabha
 def test_moller_bhabha_check_numbers():
-    # note Sec. 9: T = 1 GeV, T_cut = 1 MeV: 0.2548 b (Moller), 0.2518 b (Bhabha) per electron;
+    # Moller/Bhabha, computed for this package: T = 1 GeV, T_cut = 1 MeV: 0.2548 b (Moller), 0.2518
+    # b (Bhabha) per electron;
     # asymptote 2 pi r_e^2 m_e / T_cut = 0.2550 b
     assert moller_cross_section(1.0, 1e-3) / BARN == pytest.approx(0.2548, rel=4e-4)
     assert bhabha_cross_section(1.0, 1e-3) / BARN == pytest.approx(0.2518, rel=4e-4)
@@ -238,7 +243,7 @@ def test_moller_bhabha_check_numbers():
 
 @pytest.mark.parametrize("kinetic", [2.5e-3, 0.05, 1.0, 1e3])
 def test_moller_bhabha_closed_forms_equal_log_quadrature(kinetic):
-    # T/T_cut up to 1e6: integrate in ln(eps) (plain quadrature fails there, note Sec. 9)
+    # T/T_cut up to 1e6: integrate in ln(eps) (plain quadrature of the 1/eps^2 peak fails there)
     cut = 1e-3
     e_c = cut / kinetic
 
@@ -270,7 +275,8 @@ def test_delta_ray_thresholds_and_per_atom_factor():
 
 # ------------------------------------------------------------------------------ annihilation
 def test_heitler_check_numbers():
-    # note Sec. 10, per electron: 39.81 mb (10 MeV), 6.439 mb (100 MeV), 0.9285 mb (1 GeV),
+    # Heitler, computed for this package, per electron: 39.81 mb (10 MeV), 6.439 mb (100 MeV),
+    # 0.9285 mb (1 GeV),
     # 0.1221 mb (10 GeV)
     sigma = heitler_cross_section([0.01, 0.1, 1.0, 10.0]) / BARN
     assert sigma == pytest.approx([39.81e-3, 6.439e-3, 0.9285e-3, 0.1221e-3], rel=5e-4)
