@@ -83,6 +83,9 @@ app.add_typer(cli_target.target_app, name="target")
 app.add_typer(cli_interactions.interactions_app, name="interactions")
 app.add_typer(cli_neutrinophilic.nuphilic_app, name="nuphilic")
 app.add_typer(cli_ldm.ldm_app, name="ldm")
+from nuportal.cli.tune import tune as _tune  # noqa: E402  (tuning study)
+
+app.command("tune")(_tune)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -14,6 +14,7 @@ from nuportal.plotting.oscillation import plot_oscillation_regions, plot_oscilla
 from nuportal.plotting.recast import plot_recast
 from nuportal.plotting.showers import plot_dark_photons, plot_shower
 from nuportal.plotting.target import plot_meson_maps
+from nuportal.plotting.tuning import plot_tuning_significance, plot_tuning_spectra
 
 __all__ = [
     "plot_cross_sections",
@@ -29,5 +30,7 @@ __all__ = [
     "plot_recast",
     "plot_scan",
     "plot_shower",
+    "plot_tuning_significance",
+    "plot_tuning_spectra",
     "plot_upscattering",
 ]

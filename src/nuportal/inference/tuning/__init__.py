@@ -9,7 +9,7 @@ observables, DUNE-PRISM positions as weights), :mod:`.response` (per-event knob 
 functions: reweighting without regeneration), :mod:`.signals` (3+1 oscillation per event, or a
 fixed template), :mod:`.fit` (binned Poisson likelihood with knob priors, iminuit; the study:
 absorbed fraction, pulls, significances), :mod:`.histfactory` (the +-1 sigma-template pyhf model,
-a cross-check).
+a cross-check), :mod:`.scan` (significance versus injected strength).
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ from nuportal.inference.tuning.sample import (
     NDSample,
     default_binning,
     nd_sample,
+    sample_from_events,
 )
+from nuportal.inference.tuning.scan import significance_scan
 from nuportal.inference.tuning.signals import sterile_signal, survival_probability, template_signal
 
 __all__ = [
@@ -51,6 +53,8 @@ __all__ = [
     "fit",
     "knob_spec",
     "nd_sample",
+    "sample_from_events",
+    "significance_scan",
     "sterile_signal",
     "survival_probability",
     "template_signal",

@@ -286,8 +286,9 @@ class StudyResult:
     ----------
     theta_true : ndarray
         True knob values of the pseudo-data.
-    data, true_model, tuned_model, signal : ndarray (n_channels, n_bins)
-        Pseudo-data, B(theta_true), B(theta_hat) and the injected signal (expected counts).
+    data, true_model, tuned_model, nominal_model, signal : ndarray (n_channels, n_bins)
+        Pseudo-data, B(theta_true), B(theta_hat) (after the tune), B(theta^0) (before it: the
+        knobs at their prior centres) and the injected signal (expected counts).
     tune : FitResult
         The background-only tune.
     pulls : ndarray
@@ -302,6 +303,7 @@ class StudyResult:
     data: NDArray[np.float64]
     true_model: NDArray[np.float64]
     tuned_model: NDArray[np.float64]
+    nominal_model: NDArray[np.float64]
     signal: NDArray[np.float64]
     tune: FitResult
     pulls: NDArray[np.float64]
@@ -368,5 +370,16 @@ def tuning_study(
         z_tuned = _z(tune.chi2 - fit(problem, data, free_mu=True, fixed=th_hat).chi2)
         z_prof = _z(tune.total - fit(problem, data, free_mu=True).total)
     return StudyResult(
-        th_true, data, b_true, b_hat, signal, tune, pulls, f_abs, z_true, z_tuned, z_prof
+        th_true,
+        data,
+        b_true,
+        b_hat,
+        problem.expected(problem.response.nominal, 0.0),
+        signal,
+        tune,
+        pulls,
+        f_abs,
+        z_true,
+        z_tuned,
+        z_prof,
     )

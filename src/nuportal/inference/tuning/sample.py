@@ -40,6 +40,7 @@ __all__ = [
     "NDSample",
     "default_binning",
     "nd_sample",
+    "sample_from_events",
 ]
 
 _N_A = 6.02214076e23  # Avogadro's number (exact, SI 2019)
@@ -204,20 +205,32 @@ def nd_sample(
     NDSample
     """
     from nuportal.interactions.generate import generate_interactions
-    from nuportal.interactions.observables import observables
     from nuportal.sources.fluxes import detector_flux
 
+    det = _check_detector(detector)
+    if isinstance(n_events, bool) or int(n_events) != n_events or n_events < 100:
+        raise ValueError(f"n_events must be an integer >= 100, got {n_events!r}")
+    _positions(det, prism_m)
+    _exposure(det, pot, fiducial_mass_t)
+    ev = generate_interactions(
+        detector_flux(det, "fhc"),
+        DETECTORS[det][0],
+        processes=list(CC_PROCESSES),
+        flavours=["numu"],
+        n_events=int(n_events),
+        seed=seed,
+    )
+    return sample_from_events(ev, det, prism_m=prism_m, pot=pot, fiducial_mass_t=fiducial_mass_t)
+
+
+def _check_detector(detector: str) -> str:
     det = str(detector).strip().lower()
     if det not in DETECTORS:
         raise ValueError(f"detector must be one of {sorted(DETECTORS)}, got {detector!r}")
-    if isinstance(n_events, bool) or int(n_events) != n_events or n_events < 100:
-        raise ValueError(f"n_events must be an integer >= 100, got {n_events!r}")
-    material, pot_default, mass_default = DETECTORS[det]
-    pot = pot_default if pot is None else pot
-    mass = mass_default if fiducial_mass_t is None else fiducial_mass_t
-    for name, v in (("pot", pot), ("fiducial_mass_t", mass)):
-        if not (np.isfinite(v) and v > 0):
-            raise ValueError(f"{name} must be finite and > 0, got {v!r}")
+    return det
+
+
+def _positions(det: str, prism_m: Sequence[float] | None) -> list[float]:
     positions = [0.0] if prism_m is None or len(prism_m) == 0 else [float(x) for x in prism_m]
     if det != "dune_nd" and positions != [0.0]:
         raise ValueError(f"prism_m (DUNE-PRISM positions) only exists for dune_nd, not {det}")
@@ -226,16 +239,47 @@ def nd_sample(
             raise ValueError(f"prism_m positions must be in [0, 33] m, got {x!r}")
     if len(set(positions)) != len(positions):
         raise ValueError(f"prism_m positions must be distinct, got {positions}")
+    return positions
 
+
+def _exposure(det: str, pot: float | None, mass: float | None) -> tuple[float, float]:
+    _, pot_default, mass_default = DETECTORS[det]
+    pot = pot_default if pot is None else pot
+    mass = mass_default if mass is None else mass
+    for name, v in (("pot", pot), ("fiducial_mass_t", mass)):
+        if not (np.isfinite(v) and v > 0):
+            raise ValueError(f"{name} must be finite and > 0, got {v!r}")
+    return float(pot), float(mass)
+
+
+def sample_from_events(
+    events: object,
+    detector: str,
+    *,
+    prism_m: Sequence[float] | None = None,
+    pot: float | None = None,
+    fiducial_mass_t: float | None = None,
+) -> NDSample:
+    """An :class:`NDSample` from events already generated at ``detector``'s on-axis FHC flux
+    (weights in events per POT per formula unit, e.g. read back with
+    :meth:`InteractionEvents.from_parquet`); only nu_mu CC events count (others get weight 0);
+    arguments as :func:`nd_sample`."""
+    from nuportal.interactions.observables import observables
+    from nuportal.sources.fluxes import detector_flux
+
+    det = _check_detector(detector)
+    positions = _positions(det, prism_m)
+    pot, mass = _exposure(det, pot, fiducial_mass_t)
+    ev = events
+    meta = getattr(ev, "metadata", {})
+    if meta.get("weight_convention") != "events_per_pot_per_target":
+        raise ValueError("events must carry weights in events per POT per target (the generator's)")
+    if meta.get("target") not in (None, DETECTORS[det][0]):
+        raise ValueError(
+            f"events were generated on {meta.get('target')}, {det} is {DETECTORS[det][0]}"
+        )
     flux = detector_flux(det, "fhc")
-    ev = generate_interactions(
-        flux,
-        material,
-        processes=list(CC_PROCESSES),
-        flavours=["numu"],
-        n_events=int(n_events),
-        seed=seed,
-    )
+    material = DETECTORS[det][0]
     obs = observables(ev)
     o = {
         "q0_rec": obs["q0_rec"].to_numpy(),
@@ -244,7 +288,8 @@ def nd_sample(
         "E_nu": ev.events["E_nu"].to_numpy(),
     }
     scale = pot / len(positions) * mass * _units_per_tonne(material)
-    w0 = ev.events["weight"].to_numpy() * scale
+    numu_cc = (ev.events["nu_pdg"].to_numpy() == 14) & ev.events["cc"].to_numpy()
+    w0 = np.where(numu_cc, ev.events["weight"].to_numpy() * scale, 0.0)
     channels = []
     for x in positions:
         if x == 0.0:
