@@ -1,7 +1,7 @@
 """Apply a detector response to an event table: smeared (reconstructed) momenta and selection.
 
-The response of the reference KDAR recast (Kelly & Machado, arXiv:2106.06548; physics notes
-section 6) is the default: each charged lepton's direction smeared by a Gaussian angle of
+The response of the reference KDAR recast (Kelly & Machado, arXiv:2106.06548, and its
+public code) is the default: each charged lepton's direction smeared by a Gaussian angle of
 3 degrees with a random azimuth, energies as true, a 10 MeV threshold per lepton and an opening
 angle above 10 degrees.
 """

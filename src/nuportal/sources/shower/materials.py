@@ -89,7 +89,7 @@ class Material:
         return self.radiation_length_g_cm2 / self.density
 
 
-_PDG = "PDG Atomic and Nuclear Properties (pdg.lbl.gov), as collected in em_showers.md Sec. 1"
+_PDG = "PDG Atomic and Nuclear Properties (pdg.lbl.gov, 2019-2025 editions)"
 _RHO_I_A_PUMAS = "rho, I, A: PDG 2019/2020 values as quoted in niess/pumas-luajit materials tables"
 _RHO_I_OPAL = "rho, I: PDG 2020 values as quoted in the OPAL Physics material classes"
 
