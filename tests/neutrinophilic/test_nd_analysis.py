@@ -103,3 +103,20 @@ def test_reach_scales_as_g_squared():
     assert g_ref * np.sqrt(mu_ref) == pytest.approx(g_from_1, rel=2e-3)
     mu_at_g90 = expected_reach({"nd": s1 * g_from_1**2}, {"nd": b}, syst).mu
     assert mu_at_g90 == pytest.approx(1.0, rel=2e-3)
+
+
+def test_signal_histogram_of_a_model_scales_with_g_squared():
+    from nuportal.inference.neutrinophilic.reach import signal_histogram
+    from nuportal.models.neutrinophilic import NeutrinophilicScalar
+
+    s = emission_qe(0.1, "mu", n_events=400, seed=5)
+    setup = NDSetup()
+    h_a = signal_histogram(NeutrinophilicScalar(0.1, g_mumu=0.01), s, setup)
+    h_2 = signal_histogram(NeutrinophilicScalar(0.1, g_mumu=0.02), s, setup)
+    # an off-diagonal g_mu e makes nubar_e (e+), not mu+: the mu+ signal is unchanged
+    h_b = signal_histogram(
+        NeutrinophilicScalar(0.1, g=[[0, 0.02, 0], [0.02, 0.01, 0], [0, 0, 0]]), s, setup
+    )
+    assert h_a.sum() > 0
+    assert np.allclose(h_2, 4.0 * h_a)
+    assert np.allclose(h_b, h_a)

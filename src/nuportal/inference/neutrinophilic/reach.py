@@ -29,6 +29,7 @@ from nuportal._validation import RngLike, as_rng
 from nuportal.inference.neutrinophilic.background import background_sample, selection_probability
 from nuportal.inference.neutrinophilic.selection import NDSetup, histogram
 from nuportal.inference.neutrinophilic.signal import SIGNAL_COMPONENTS, signal_sample
+from nuportal.models.neutrinophilic import NeutrinophilicScalar
 from nuportal.stats.binned_reach import Systematics, expected_reach
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "indicative_kaon_coupling",
     "nuphilic_reach",
     "selected_histograms",
+    "signal_histogram",
 ]
 
 #: Flux normalization 10 %, background normalization 5 %, bin-to-bin background shape 5 %.
@@ -63,6 +65,20 @@ def selected_histograms(
     return pd.DataFrame(
         {comp: histogram(part, setup) for comp, part in sel.groupby("component", sort=True)}
     )
+
+
+def signal_histogram(
+    model: NeutrinophilicScalar, sample: pd.DataFrame, setup: NDSetup, lepton: str = "mu"
+) -> np.ndarray:
+    """Selected signal events per (E_vis, p_T^miss) bin for ``model``: the per-g^2 ``sample``
+    (:func:`.signal.signal_sample` at ``model.mass``) times |g_ll|^2 (N_sig ∝ g^2).
+
+    Only the diagonal coupling makes a wrong-sign l+ of the same flavour: nu_l -> nubar_b phi
+    (CC emission) and M+ -> l+ nubar_b phi (decay flux) with b != l give l_b+ of the other flavour,
+    which this analysis does not count.
+    """
+    h = selected_histograms(sample, setup, lepton).sum(axis=1).to_numpy()
+    return h * model.coupling(lepton, lepton) ** 2
 
 
 @dataclass(frozen=True)
