@@ -27,7 +27,8 @@ the rest-frame spectrum; muon-decay and wrong-sign-parent contributions of the t
 separated (the nu_mu column is taken as pi+/K+ two-body decays); off-diagonal couplings g_ab
 (a != b) give nubar_b, which is not propagated (the ND analysis uses diagonal flavour).
 
-Units: GeV; fluxes in nu / cm^2 / POT / GeV per unit coupling factor sum_b |g_lb|^2.
+Units: GeV; fluxes in nu / cm^2 / POT / GeV per unit |g_lb|^2 (nubar_b; b = l for the diagonal
+coupling).
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def wrong_sign_flux(
     *,
     n_fine: int = 300,
 ) -> NDArray[np.float64]:
-    """Phi_3(E) [nu / cm^2 / POT / GeV per unit sum_b |g_lb|^2] on the grid ``flux_E``.
+    """Phi_3(E) [nu / cm^2 / POT / GeV per unit |g_lb|^2] of nubar_b on the grid ``flux_E``.
 
     Parameters
     ----------

@@ -1,7 +1,8 @@
 """Signal of the neutrinophilic scalar at the DUNE ND: wrong-sign leptons with missing p_T.
 
-Three components, each per unit coupling factor g^2 = sum_b |g_lb|^2 (N_sig ∝ g^2: computed
-once per mass and rescaled):
+Three components, each per unit |g_ll|^2 (the diagonal coupling: only b = l in nu_l -> nubar_b
+phi and M+ -> l+ nubar_b phi gives a wrong-sign l+ of the same flavour; N_sig ∝ g^2: computed
+once per mass and rescaled, :func:`~nuportal.inference.neutrinophilic.reach.signal_histogram`):
 
 ``emission_qe``
     nu_l A -> l+ phi n (quasi-elastic) with the exact tensor
