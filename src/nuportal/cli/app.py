@@ -9,6 +9,7 @@ Bad input ends with a one-line message on standard error and exit status 2, neve
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Annotated
@@ -27,6 +28,7 @@ from nuportal.cli import scan as cli_scan
 from nuportal.cli import shower as cli_shower
 from nuportal.cli import target as cli_target
 from nuportal.cli import upscatter as cli_upscatter
+from nuportal.cli._interrupt import install as install_interrupt_handler
 from nuportal.cli._runner import NuportalGroup
 
 __all__ = ["app", "main"]
@@ -99,7 +101,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     Every error ends in one line on standard error (:mod:`nuportal.cli._runner`): usage errors
     and bad values with exit status 2, Ctrl-C with 130, an unexpected internal error with 1.
     """
-    app(args=list(sys.argv[1:] if argv is None else argv), prog_name="nuportal")
+    previous = install_interrupt_handler()
+    try:
+        app(args=list(sys.argv[1:] if argv is None else argv), prog_name="nuportal")
+    except KeyboardInterrupt:  # a handler of the user's own raised it before the command ran
+        typer.echo("nuportal: interrupted", err=True)
+        sys.exit(130)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover
