@@ -1,4 +1,4 @@
-"""CC emission nu N -> l+ phi X: splitting function (note B3 numbers), exact tensor identities,
+"""CC emission nu N -> l+ phi X: splitting function (reference values), exact tensor identities,
 the quasi-elastic nucleon tensor against Llewellyn Smith, and the exact-QE sampler."""
 
 import numpy as np
@@ -29,8 +29,9 @@ from nuportal.models.neutrinophilic.meson_decays import collinear_log_slope
     ("m_phi", "Q2", "expected"),
     [(0.1, 1.0, 4.70e-3), (0.1, 0.5, 3.97e-3), (0.01, 1.0, 9.55e-3), (0.3, 1.0, 2.46e-3)],
 )
-def test_splitting_moment_matches_note(m_phi, Q2, expected):
-    # note B3: int z P(z) dz / g^2, three significant figures (rounding <= 0.21 %; 9.545e-3
+def test_splitting_moment_matches_reference(m_phi, Q2, expected):
+    # reference values derived for this package (collinear form of the module docstring):
+    # int z P(z) dz / g^2, three significant figures (rounding <= 0.21 %; 9.545e-3
     # is quoted as 9.55e-3)
     assert splitting_moment(m_phi, Q2) == pytest.approx(expected, rel=2.1e-3)
 

@@ -1,4 +1,4 @@
-"""M+ -> l+ nu phi: the note's check numbers, limits, and the Dirac-trace route."""
+"""M+ -> l+ nu phi: reference values, limits, and the Dirac-trace route."""
 
 import numpy as np
 import pytest
@@ -20,23 +20,24 @@ from nuportal.models.neutrinophilic import (
 
 from .dirac import PL, bar, dot, slash
 
-# Inputs of the check numbers (physics note, part B2): V_ud = 0.97373, V_us = 0.2243,
-# tau_pi = 2.6033e-8 s, tau_K = 1.2380e-8 s. nuportal uses PDG 2024 |V| (0.97367, 0.22431) and
-# the `particle` lifetimes; convert so the comparison is like for like.
-NOTE = {"pi+": (0.97373, 2.6033e-8), "K+": (0.2243, 1.2380e-8)}
+# Reference values derived for this package before the implementation, with the inputs
+# V_ud = 0.97373, V_us = 0.2243, tau_pi = 2.6033e-8 s, tau_K = 1.2380e-8 s. nuportal uses
+# PDG 2024 |V| (0.97367, 0.22431) and the `particle` lifetimes; convert so the comparison is
+# like for like.
+REF = {"pi+": (0.97373, 2.6033e-8), "K+": (0.2243, 1.2380e-8)}
 
 
-def note_br(meson, lepton, m_phi):
-    v, tau = NOTE[meson]
+def ref_br(meson, lepton, m_phi):
+    v, tau = REF[meson]
     width = width_meson_to_lepton_nu_phi(meson, lepton, m_phi) * (v / MESONS[meson].ckm) ** 2
     return np.asarray(width) * tau / constants.HBAR
 
 
-def test_massless_closed_form_matches_note():
-    # note: Gamma_pi = 2.497e-19 GeV (BR 9.87e-3), Gamma_K = 8.384e-19 GeV (BR 1.577e-2);
+def test_massless_closed_form_matches_reference():
+    # reference: Gamma_pi = 2.497e-19 GeV (BR 9.87e-3), Gamma_K = 8.384e-19 GeV (BR 1.577e-2);
     # tolerance: rounding of the quoted 4 digits
     for meson, gamma, br in (("pi+", 2.497e-19, 9.87e-3), ("K+", 8.384e-19, 1.577e-2)):
-        v, tau = NOTE[meson]
+        v, tau = REF[meson]
         g = width_massless(meson) * (v / MESONS[meson].ckm) ** 2
         assert g == pytest.approx(gamma, rel=3e-4)
         assert g * tau / constants.HBAR == pytest.approx(br, rel=6e-4)
@@ -58,9 +59,9 @@ def test_full_width_reaches_massless_limit():
         ("pi+", "mu", [1e-4], [3.05e-2]),
     ],
 )
-def test_branching_ratios_match_note(meson, lepton, masses, expected):
+def test_branching_ratios_match_reference(meson, lepton, masses, expected):
     # three significant figures quoted: rounding <= 0.5 unit in the last place (<= 0.4 %)
-    got = note_br(meson, lepton, np.array(masses))
+    got = ref_br(meson, lepton, np.array(masses))
     assert got == pytest.approx(expected, rel=4.5e-3)
 
 

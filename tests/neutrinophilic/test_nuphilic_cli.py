@@ -14,8 +14,8 @@ def test_br_table(tmp_path):
     res = runner.invoke(app, ["nuphilic", "br", "--m-phi", "0.01,0.1", "--out", str(out)])
     assert res.exit_code == 0, res.output
     table = pd.read_csv(out)
-    # K -> mu nu phi at 0.1 GeV: 8.84e-3 per g^2 (note B2; nuportal's |V_us| and lifetime differ
-    # from the note's by < 0.1 %; rounding of the quoted value 0.06 %)
+    # K -> mu nu phi at 0.1 GeV: 8.84e-3 per g^2 (reference value; nuportal's |V_us| and lifetime
+    # differ from its inputs by < 0.1 %; rounding of the quoted value 0.06 %)
     assert table["BR(K+->mu nu phi)/g^2"].iloc[1] == pytest.approx(8.84e-3, rel=2e-3)
 
 
