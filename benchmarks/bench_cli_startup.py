@@ -1,8 +1,9 @@
 """Start-up time of the command line: ``import nuportal``, ``nuportal --version`` and ``--help``.
 
-Runs each command N times in fresh interpreters and prints the median and the minimum wall-clock
-time and the median CPU time (user + system: the better measure on a shared machine), next to the bare interpreter (``python -c pass``) as the reference in the same run, and
-the eager import of the whole public API (what ``import nuportal`` cost before lazy loading).
+Runs each command N times in fresh interpreters and prints the median and minimum wall-clock
+time and the median CPU time (user + system: the better measure on a shared machine), next to
+the bare interpreter (``python -c pass``) as the reference in the same run, and the eager import
+of the whole public API (what ``import nuportal`` cost before lazy loading).
 
     python benchmarks/bench_cli_startup.py [N]
 """
