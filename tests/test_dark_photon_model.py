@@ -25,8 +25,9 @@ ME = constants.M_ELECTRON
 MMU = constants.M_MUON
 
 
-def test_note_width_and_ctau_100mev():
-    """[NOTE] sec. 13: M = 100 MeV, eps = 1e-4: Gamma = 2.432e-9 MeV, c tau = 8.11e-3 cm, lab
+def test_width_and_ctau_100mev():
+    """Check values computed for this package (width of Bjorken et al., arXiv:0906.0580):
+    M = 100 MeV, eps = 1e-4: Gamma = 2.432e-9 MeV, c tau = 8.11e-3 cm, lab
     decay length 0.811 cm at 10 GeV (4 and 3 quoted digits)."""
     a = DarkPhoton(0.1, 1e-4)
     assert a.total_width == approx(2.432e-12, rel=2e-4)
@@ -35,8 +36,8 @@ def test_note_width_and_ctau_100mev():
     assert a.decay_length(p) == approx(8.11e-3, rel=1e-3)
 
 
-def test_note_ctau_10mev():
-    """[NOTE] sec. 13: M = 10 MeV, eps = 1e-5: c tau = 8.11 cm."""
+def test_ctau_10mev():
+    """Check value computed for this package: M = 10 MeV, eps = 1e-5: c tau = 8.11 cm."""
     assert DarkPhoton(0.01, 1e-5).ctau == approx(0.0811, rel=1e-3)
 
 
@@ -141,8 +142,9 @@ def test_bad_lepton_mass_raises():
     ("meson", "mass", "expected"),
     [("pi0", 0.05, 1.2694), ("pi0", 0.1, 0.1814), ("eta", 0.1, 0.7120), ("eta", 0.3, 0.2705)],
 )
-def test_note_meson_branching_ratios(meson, mass, expected):
-    """[NOTE] sec. 18 check values of Br(P -> gamma A') / eps^2 (4 digits)."""
+def test_meson_branching_ratios_check_values(meson, mass, expected):
+    """Check values (computed for this package from Batell, Pospelov, Ritz, PRD 80 (2009) 095024)
+    of Br(P -> gamma A') / eps^2 (4 digits)."""
     assert br_meson_to_gamma_dark_photon(meson, mass) == approx(expected, rel=4e-4)
 
 

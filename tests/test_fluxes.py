@@ -18,7 +18,8 @@ from nuportal.sources.fluxes import (
     read_flux_file,
 )
 
-# sha256 of the source files in shared/data/fluxes (byte-for-byte copies are shipped)
+# sha256 of the published flux files (byte-for-byte copies are shipped; sources in
+# src/nuportal/experiments/data/fluxes/README.md)
 SHA256 = {
     "DUNE_ND_FHC.dat": "9403dedf4273c36550d3d2f5f126fa89b45e0904e3e9bad9c7b517ff35009cd7",
     "DUNE_ND_RHC.dat": "b00f56328cc257a37eafaf7fccc4f7c837b0171dd952320db340e69c8037101b",

@@ -15,7 +15,8 @@ from nuportal.experiments import (
     read_table,
 )
 
-# sha256 of the project's shared/data/microboone_kdar_hps_2021.csv: the shipped copy is identical.
+# sha256 of the MicroBooNE file as collected for the project (arXiv:2106.00568): the shipped copy
+# is identical.
 MICROBOONE_SHA256 = "ae3e036414de68b09b539eba68e88be0ec4a133bf5c3ce6c52c88888a3111ec0"
 
 GOOD_HEADER = "# citation line\nm_S_GeV,theta_limit,efficiency\n"
@@ -25,7 +26,7 @@ def _data_file(name: str):
     return resources.files("nuportal.experiments").joinpath("data", name)
 
 
-def test_microboone_file_is_the_shared_copy_byte_for_byte():
+def test_microboone_file_is_the_collected_copy_byte_for_byte():
     raw = _data_file("microboone_kdar_hps_2021.csv").read_bytes()
     assert hashlib.sha256(raw).hexdigest() == MICROBOONE_SHA256
     assert raw.startswith(b"# MicroBooNE search for a Higgs-portal scalar")

