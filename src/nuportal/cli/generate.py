@@ -44,15 +44,30 @@ class Method(str, Enum):
 
 class Source(str, Enum):
     kdar = "kdar"
+    target = "target"
 
 
-def _mass_range(model: ModelName, mixing: KdarMixing) -> tuple[float, float]:
-    """Open mass interval (GeV) where K+ at rest produces the particle and it decays to e+ e-."""
+class Beam(str, Enum):
+    lbnf = "lbnf"
+    numi = "numi"
+    bnb = "bnb"
+
+
+class Parent(str, Enum):
+    k_plus = "K+"
+    pi_plus = "pi+"
+
+
+def _mass_range(
+    model: ModelName, mixing: KdarMixing, parent: Parent = Parent.k_plus
+) -> tuple[float, float]:
+    """Open mass interval (GeV) where the parent meson makes the particle and it decays to e+ e-."""
     from nuportal import constants
 
     low = 2 * constants.M_ELECTRON
+    m_parent = constants.M_K_CHARGED if parent == Parent.k_plus else constants.M_PI_CHARGED
     if model == ModelName.hnl:
-        return low, constants.M_K_CHARGED - constants.LEPTON_MASS[mixing.value]  # K+ -> l+ N
+        return low, m_parent - constants.LEPTON_MASS[mixing.value]  # M+ -> l+ N
     return low, constants.M_K_CHARGED - constants.M_PI_CHARGED  # K+ -> pi+ S
 
 
@@ -82,8 +97,24 @@ def generate(
         ),
     ] = "microboone",
     source: Annotated[
-        Source, typer.Option(help="Source of the parents: kdar (kaons decaying at rest).")
+        Source,
+        typer.Option(
+            help="Source of the parents: kdar (kaons decaying at rest) or target (mesons from "
+            "protons on --beam's target decaying in flight; horn focusing not simulated)."
+        ),
     ] = Source.kdar,
+    beam: Annotated[
+        Beam | None,
+        typer.Option(help="--source target: proton beam and target (default: the detector's)."),
+    ] = None,
+    parent: Annotated[
+        Parent, typer.Option(help="--source target: decaying meson (K+ or pi+).")
+    ] = Parent.k_plus,
+    decay_region: Annotated[
+        float | None,
+        typer.Option(help="--source target: decay length along the meson flight (m) "
+                     "[default: the beamline's decay pipe]."),
+    ] = None,
     method: Annotated[
         Method, typer.Option(help="Rest-frame sampler for three-body decays.")
     ] = Method.vegas,
@@ -97,7 +128,13 @@ def generate(
     n_events = alias(n_events, n_legacy)
     if n_events < 1:
         fail(f"--n-events must be a positive integer, got {n_events}")
-    low, high = _mass_range(model, mixing)
+    if source == Source.kdar and (beam is not None or decay_region is not None
+                                  or parent != Parent.k_plus):
+        fail("--beam, --parent and --decay-region apply to --source target")
+    if model == ModelName.scalar and parent == Parent.pi_plus:
+        fail("--parent pi+ cannot make a Higgs-portal scalar (only K+ -> pi+ S); use --parent K+")
+    check_number("--decay-region", decay_region, low=0.0, low_open=True, unit="m")
+    low, high = _mass_range(model, mixing, parent)
     check_number("--mass", mass, low=low, high=high, low_open=True, high_open=True, unit="GeV")
     check_number("--coupling", coupling, low=0.0, high=1.0, low_open=True)
     import nuportal
@@ -127,6 +164,12 @@ def generate(
             detector=detector,
             source=source.value,
             method=method.value,
+            **(
+                {"beam": beam.value if beam else None, "parent": parent.value,
+                 "decay_region": decay_region}
+                if source == Source.target
+                else {}
+            ),
             seed=seed,
             progress=show_progress(),
         )
@@ -134,7 +177,8 @@ def generate(
         fail(str(exc))
     typer.echo(
         f"wrote {summary['n_events']} events to {out}; expected decays in the detector per "
-        f"source decay: {summary['weight_sum']:.4g} (selected {summary['selected_weight_sum']:.4g})"
+        f"{'proton on target' if source == Source.target else 'source decay'}: "
+        f"{summary['weight_sum']:.4g} (selected {summary['selected_weight_sum']:.4g})"
     )
     if plot is not None:
         from nuportal.plotting import plot_events
