@@ -1,4 +1,5 @@
-"""Experiment exposures: targets, POT and flux, against the numbers of the upscattering note."""
+"""Experiment exposures: targets, POT and flux, against numbers computed for this
+package from the DarkNews MiniBooNE setup (arXiv:2207.04137)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from nuportal.detectors.exposures import exposure, list_exposures
 
 
 def test_miniboone_fhc_exposure_matches_the_reference_configuration():
-    """upscattering.md Sec. 8: integral of the nu_mu flux 5.1822e-10 nu/cm^2/POT, <E> = 0.808 GeV;
+    """Computed for this package (DarkNews MiniBooNE setup): integral of the nu_mu flux 5.1822e-10
+    nu/cm^2/POT, <E> = 0.808 GeV;
     N(12C) = 3.519616e31 and N(1H) = 6.986465e31 for M(12C) = 11.1748643, M(1H) = 0.9382721 GeV."""
     mb = exposure("MiniBooNE")
     assert mb.name == "miniboone_fhc" and mb.pot == 18.75e20

@@ -3,7 +3,8 @@
 The pipeline's numbers are checked against routes that share no code with it:
 
 * kinematics: four-momentum conservation, on-shell daughters, vertices on the flight line and
-  inside the MicroBooNE TPC as given in the recast notes (section 2);
+  inside the MicroBooNE TPC (active volume of the MicroBooNE analysis conventions, NuMI absorber
+  about 100 m away: arXiv:2106.00568);
 * normalization: the sum of the weights against (a) a Gauss-Legendre volume integral over the
   TPC, (1/4 pi) int d^3x exp(-r/lambda)/(lambda r^2) = (1/4 pi) int dOmega P_decay(Omega), and
   (b) isotropic directions drawn in a (cos theta, phi) patch about the global z axis with a
@@ -11,7 +12,8 @@ The pipeline's numbers are checked against routes that share no code with it:
   library's geometry code;
 * polarization: the pair direction in the N rest frame and the visible energy in the lab
   against the slope alpha of the matrix element, by quadrature (as in test_decay_samplers.py);
-* the check numbers of the recast notes, section 9.
+* check numbers computed for this package from the formulas of Kelly & Machado (arXiv:2106.06548)
+  and de Gouvea et al. (arXiv:2104.05719).
 
 Statistical tests use fixed seeds. Unless said otherwise a tolerance is 4 standard errors of
 the Monte Carlo estimate, each standard error estimated from the weights of the same sample:
@@ -36,8 +38,8 @@ from nuportal.models.hnl import nu_ll_couplings
 from nuportal.models.hnl_matrix_element import dalitz_range_z_num, matrix_element_squared
 from nuportal.models.scalar import br_kaon_to_pion_scalar
 
-# MicroBooNE TPC active volume and the NuMI absorber, from the recast notes (section 2), in
-# detector coordinates [m]; deliberately not read from the detector catalog.
+# MicroBooNE TPC active volume and the NuMI absorber direction (MicroBooNE conventions;
+# arXiv:2106.00568), in detector coordinates [m]; deliberately not read from the detector catalog.
 TPC_LO = np.array([0.0, -1.165, 0.0])
 TPC_HI = np.array([2.5635, 1.165, 10.368])
 ABSORBER_DISTANCE = 100.0
@@ -107,7 +109,7 @@ def test_lab_frame_kinematics(which, hnl_events, scalar_events):
         np.testing.assert_allclose(reco[:, 0], true[:, 0], rtol=1e-15)
         np.testing.assert_allclose(_mass2(reco), me2, rtol=0, atol=1e-12)
 
-    # vertices: inside the TPC of the notes and of the catalog, on the flight line from the
+    # vertices: inside the TPC above and of the catalog, on the flight line from the
     # absorber, at the recorded distance; misses have weight 0 and no vertex
     w = events["weight"].to_numpy()
     vertex = events[["vertex_x", "vertex_y", "vertex_z"]].to_numpy()
@@ -128,8 +130,8 @@ def test_lab_frame_kinematics(which, hnl_events, scalar_events):
     c = np.einsum("ij,ij->i", lm[:, 1:], lp[:, 1:])
     c /= np.linalg.norm(lm[:, 1:], axis=1) * np.linalg.norm(lp[:, 1:], axis=1)
     np.testing.assert_allclose(np.cos(np.radians(events["opening_angle_deg"])), c, atol=1e-9)
-    # response (notes section 6): each lepton direction smeared by a 2D Gaussian of
-    # sigma = 3 deg per projection, so theta^2 is exponential with mean 2 sigma^2; 4 standard
+    # response (Kelly & Machado, arXiv:2106.06548): each lepton direction smeared by a 2D Gaussian
+    # of sigma = 3 deg per projection, so theta^2 is exponential with mean 2 sigma^2; 4 standard
     # errors of the sample mean (std of an exponential = its mean)
     sigma = math.radians(meta["response"]["angular_resolution_deg"])
     assert sigma == pytest.approx(math.radians(3.0))
@@ -156,7 +158,7 @@ def test_lab_frame_kinematics(which, hnl_events, scalar_events):
 
 # --------------------------------------------------------------------------- normalization
 def _box_slab(origin: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Entry and exit distances of rays origin + t d through the notes' TPC (NaN: miss)."""
+    """Entry and exit distances of rays origin + t d through the TPC above (NaN: miss)."""
     with np.errstate(divide="ignore"):
         t1 = (TPC_LO - origin) / d
         t2 = (TPC_HI - origin) / d
@@ -232,7 +234,7 @@ def _patch_route(lam: float, n: int, seed: int) -> dict[str, float]:
 def _lab_decay_length_and_brs(
     model: str, mass: float, coupling: float
 ) -> tuple[float, float, float]:
-    """lambda [m], Br(K+ -> X), Br(X -> e+ e- ...) from the models and the notes' formulas."""
+    """lambda [m], Br(K+ -> X), Br(X -> e+ e- ...) from the models and the two-body formulas."""
     m_k = constants.M_K_CHARGED
     if model == "hnl":
         m_a = constants.M_MUON
@@ -246,7 +248,7 @@ def _lab_decay_length_and_brs(
         width = float(s.total_width)
         br = float(s.branching_ratio("e+ e-"))
         br_prod = float(br_kaon_to_pion_scalar(mass, coupling))
-    e = (m_k**2 - m_a**2 + mass**2) / (2 * m_k)  # notes section 2: two-body decay at rest
+    e = (m_k**2 - m_a**2 + mass**2) / (2 * m_k)  # two-body decay at rest
     p = math.sqrt(e**2 - mass**2)
     return p / mass * HBARC_GEV_M / width, br_prod, br
 
@@ -453,9 +455,10 @@ def test_vegas_and_numpy_agree_on_rate_and_selected_fraction():
         (0.38, 0.037, +0.24, 0.77, 0.0089, 5.16e-15),
     ],
 )
-def test_check_numbers_of_the_notes(m_n, p_n, helicity, br_prod, br_nuee, majorana_width):
-    """Recast notes section 9 (K+ at rest, N mixing with nu_mu); tolerances are half a unit in
-    the last printed digit, and 1 % where the notes' s_W^2 = 0.2223 differs from ours (0.223)."""
+def test_check_numbers(m_n, p_n, helicity, br_prod, br_nuee, majorana_width):
+    """Check numbers computed for this package (K+ at rest, N mixing with nu_mu); tolerances are
+    half a unit in the last printed digit, and 1 % where their s_W^2 = 0.2223 differs from ours
+    (0.223)."""
     u2 = 1e-6
     meta = nuportal.generate(
         mass=m_n, coupling=u2, majorana=True, n_events=1000, method="numpy", seed=1
@@ -467,7 +470,7 @@ def test_check_numbers_of_the_notes(m_n, p_n, helicity, br_prod, br_nuee, majora
     assert meta["total_width_GeV"] / u2 == pytest.approx(majorana_width, rel=0.01)
 
 
-def test_check_numbers_of_the_notes_scalar():
+def test_check_numbers_scalar():
     theta = 1e-4
     meta = nuportal.generate(model="scalar", mass=0.1, coupling=theta, n_events=1000, seed=1).attrs[
         "metadata"

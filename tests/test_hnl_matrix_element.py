@@ -222,8 +222,9 @@ def test_dalitz_range_matches_pdg_limits(m_n, m_m, m_p):
 
 
 def test_cos_theta_mnu_is_angle_to_the_neutrino():
-    # The note (section 5) says l- is at theta_mnu from the (-p_nu) axis; its own formula gives the
-    # angle to +p_nu (m_num^2 = m_m^2 + 2 E_nu (E_m - p_m cos)), which is what K9, K10 require.
+    # theta_mnu is easily read as the angle of l- to the (-p_nu) axis; the formula for it (variables
+    # of arXiv:2104.05719) gives the angle to +p_nu (m_num^2 = m_m^2 + 2 E_nu (E_m - p_m cos)),
+    # which is what K9, K10 require.
     rng = np.random.default_rng(2)
     z_ll, z_num, cos_t, gam, phi = _random_variables(rng, 200, 0.3, M_MU, M_MU)
     nu, lm, _ = rest_frame_momenta(z_ll, z_num, cos_t, gam, phi, m_N=0.3, m_minus=M_MU, m_plus=M_MU)

@@ -26,8 +26,9 @@ MASSES = np.array([0.1, 0.2, 0.3, 0.38])
 approx = partial(pytest.approx, abs=0.0)
 
 
-def test_notes_branching_ratios_momenta_and_helicities():
-    """Notes section 9 (two or three significant digits: compared at half a unit of the last)."""
+def test_branching_ratios_momenta_and_helicities_check_values():
+    """Check numbers computed for this package (two or three significant digits: compared at half a
+    unit of the last)."""
     np.testing.assert_allclose(
         br_meson_to_lepton_hnl("K+", "mu", MASSES), [1.20, 2.30, 2.48, 0.77], atol=0.005
     )

@@ -28,9 +28,9 @@ from nuportal.models import (
     width_nu_vector,
 )
 
-# Inputs of the check table, notes section 9 (recast_microboone_kdar.md).
-GF_NOTES = 1.16638e-5
-SW2_NOTES = 0.2223
+# Inputs of the check table below (check numbers computed for this package).
+GF_REF = 1.16638e-5
+SW2_REF = 0.2223
 M_E, M_MU = constants.M_ELECTRON, constants.M_MUON
 
 # pytest.approx adds abs=1e-12 by default, which would make every width (1e-14 GeV or less)
@@ -38,13 +38,13 @@ M_E, M_MU = constants.M_ELECTRON, constants.M_MUON
 approx = partial(pytest.approx, abs=0.0)
 
 
-def prefactor(m, gf=GF_NOTES):
+def prefactor(m, gf=GF_REF):
     return gf**2 * m**5 / (192.0 * math.pi**3)
 
 
 # ------------------------------------------------------------------------ couplings, L(x), f1, f2
 @pytest.mark.parametrize("s2", [0.2223, 0.23129])
-def test_couplings_reproduce_c1_c2_of_the_notes(s2):
+def test_couplings_reproduce_c1_c2(s2):
     # neutral current only (a != b): C1 = (1 - 4 s^2 + 8 s^4)/4, C2 = s^2 (2 s^2 - 1)/2
     g_l, g_r = nu_ll_couplings("mu", "e", s2)
     assert g_l**2 + g_r**2 == approx((1 - 4 * s2 + 8 * s2**2) / 4, rel=1e-14)
@@ -81,15 +81,15 @@ def test_stable_L_for_tiny_x_and_at_threshold():
 
 
 def test_massless_limit_of_three_body_width():
-    g_l, g_r = nu_ll_couplings("mu", "e", SW2_NOTES)
+    g_l, g_r = nu_ll_couplings("mu", "e", SW2_REF)
     m = np.array([0.05, 0.3, 1.0])
     exact = prefactor(m) * (g_l**2 + g_r**2)
     np.testing.assert_allclose(
-        width_nu_ll_dirac(m, 0.0, g_l, g_r, g_fermi=GF_NOTES), exact, rtol=1e-14
+        width_nu_ll_dirac(m, 0.0, g_l, g_r, g_fermi=GF_REF), exact, rtol=1e-14
     )
     # electron at 1 GeV: f1 = 1 - 16 x^2 + O(x^4 ln x), f2 = 8 x^2 + O(x^4 ln x), x^2 = 2.6e-7
     x2 = M_E**2
-    w = width_nu_ll_dirac(1.0, M_E, g_l, g_r, g_fermi=GF_NOTES)
+    w = width_nu_ll_dirac(1.0, M_E, g_l, g_r, g_fermi=GF_REF)
     first_order = prefactor(1.0) * ((g_l**2 + g_r**2) * (1 - 16 * x2) + g_l * g_r * 8 * x2)
     assert w == approx(first_order, rel=1e-10)
     assert w != approx(exact[-1], rel=1e-6)  # the mass correction is resolved
@@ -140,7 +140,7 @@ def test_three_body_width_matches_numerical_dalitz_integral(m_n, lepton, mixing)
     64 G_F^2 [g_L^2 (N.l+)(nu.l-) + g_R^2 (N.l-)(nu.l+) + g_L g_R m_l^2 (N.nu)] (de Gouvea & Kelly,
     arXiv:2104.05719, Table 3), integrated over the Dalitz plot with scipy."""
     ml = constants.LEPTON_MASS[lepton]
-    g_l, g_r = nu_ll_couplings(mixing, lepton, SW2_NOTES)
+    g_l, g_r = nu_ll_couplings(mixing, lepton, SW2_REF)
 
     # particles: 1 = nu, 2 = l-, 3 = l+; s12 = (nu l-), s23 = (l- l+)
     def msq(s12, s23):
@@ -152,12 +152,12 @@ def test_three_body_width_matches_numerical_dalitz_integral(m_n, lepton, mixing)
         n_nu = (m_n**2 - s23) / 2
         return (
             64
-            * GF_NOTES**2
+            * GF_REF**2
             * (g_l**2 * n_lp * nu_lm + g_r**2 * n_lm * nu_lp + g_l * g_r * ml**2 * n_nu)
         )
 
     numeric = _dalitz_integral(m_n, 0.0, ml, ml, msq, {"epsrel": 1e-10, "epsabs": 0.0})
-    closed = width_nu_ll_dirac(m_n, ml, g_l, g_r, g_fermi=GF_NOTES)
+    closed = width_nu_ll_dirac(m_n, ml, g_l, g_r, g_fermi=GF_REF)
     assert numeric == approx(closed, rel=1e-6)
 
 
@@ -210,10 +210,10 @@ def test_cc_width_matches_numerical_dalitz_integral(m_n, m_a, m_b):
         s13 = m_n**2 + m_a**2 + m_b**2 - s12 - s23  # (l_a nu)
         la_nu = (s13 - m_a**2) / 2
         n_lb = (m_n**2 + m_b**2 - s13) / 2
-        return 64 * GF_NOTES**2 * n_lb * la_nu
+        return 64 * GF_REF**2 * n_lb * la_nu
 
     numeric = _dalitz_integral(m_n, m_a, m_b, 0.0, msq, {"epsrel": 1e-10, "epsabs": 0.0})
-    assert numeric == approx(width_cc_lll_dirac(m_n, m_a, m_b, g_fermi=GF_NOTES), rel=1e-6)
+    assert numeric == approx(width_cc_lll_dirac(m_n, m_a, m_b, g_fermi=GF_REF), rel=1e-6)
 
 
 def test_width_functions_reject_bad_input():
@@ -313,8 +313,8 @@ def test_neutral_widths_are_half_the_massless_charged_ones():
 
 
 # ------------------------------------------------------------------------ the model
-# Notes section 9: per |U_mu4|^2, Dirac single channels, GeV.
-NOTES_TABLE = {
+# Check numbers computed for this package: per |U_mu4|^2, Dirac single channels, GeV.
+CHECK_TABLE = {
     0.10: {"nu nu nu": 2.29e-19, "nu e+ e-": 2.89e-20, "total": 5.15e-19, "br_ee": 0.112},
     0.20: {"nu nu nu": 7.31e-18, "nu e+ e-": 9.25e-19, "mu- e+ nu_e": 9.36e-19, "nu pi0": 5.44e-17,
            "total": 1.27e-16, "br_ee": 0.0145},
@@ -327,12 +327,12 @@ NOTES_TABLE = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("m_n", sorted(NOTES_TABLE))
-def test_notes_check_table(m_n):
+@pytest.mark.parametrize("m_n", sorted(CHECK_TABLE))
+def test_check_table(m_n):
     """Tolerance 0.6 %: the table has three significant digits (rounding up to 0.5 %); the only
-    input not overridden here is |V_ud| (0.97367 vs 0.974 in the notes, 0.07 % on mu pi)."""
-    row = NOTES_TABLE[m_n]
-    n = HeavyNeutralLepton(m_n, U2_mu=1.0, majorana=True, sin2_theta_w=SW2_NOTES, g_fermi=GF_NOTES)
+    input not overridden here is |V_ud| (0.97367 vs 0.974 in the check table, 0.07 % on mu pi)."""
+    row = CHECK_TABLE[m_n]
+    n = HeavyNeutralLepton(m_n, U2_mu=1.0, majorana=True, sin2_theta_w=SW2_REF, g_fermi=GF_REF)
     widths = n.partial_widths()
     for channel, value in row.items():
         if channel == "total":
@@ -410,14 +410,15 @@ def test_array_masses_match_scalar_masses():
 
 
 def test_lifetime_ctau_and_decay_length():
-    n = HeavyNeutralLepton(0.38, U2_mu=1.0, sin2_theta_w=SW2_NOTES, g_fermi=GF_NOTES)
+    n = HeavyNeutralLepton(0.38, U2_mu=1.0, sin2_theta_w=SW2_REF, g_fermi=GF_REF)
     assert n.lifetime == approx(constants.HBAR / n.total_width, rel=1e-14)
     assert n.ctau == approx(constants.HBARC / n.total_width, rel=1e-9)
     p = np.array([0.0, 0.037, 1.0])
     dl = n.decay_length(p)
     assert dl.shape == (3,)
     np.testing.assert_allclose(dl, n.ctau * p / 0.38)
-    # notes section 9: c tau beta gamma ~ 4e-3 m / |U|^2 at 0.38 GeV from K decay at rest
+    # check value computed for this package: c tau beta gamma ~ 4e-3 m / |U|^2 at 0.38 GeV from K
+    # decay at rest
     assert n.decay_length(0.0368) == approx(4e-3, rel=0.1)
     with pytest.raises(ValueError, match="momentum"):
         n.decay_length(-1.0)

@@ -22,19 +22,20 @@ from nuportal.models import (
 )
 from nuportal.models.scalar import IM_LAMBDA_T, _f_loop, loop_amplitude_fermion, loop_amplitude_w
 
-VEV_NOTES = 246.22
+VEV_REF = 246.22
 
 # pytest.approx adds abs=1e-12 by default, which would make every width (1e-14 GeV or less)
 # compare equal to anything: use purely relative tolerances unless abs is given.
 approx = partial(pytest.approx, abs=0.0)
 
 
-def test_notes_electron_widths():
-    """Notes section 9: Gamma(S -> e+e-)/theta^2 = 1.71e-14, 2.57e-14, 3.43e-14 GeV (3 digits)."""
+def test_electron_widths_check_values():
+    """Check values computed for this package: Gamma(S -> e+e-)/theta^2 = 1.71e-14, 2.57e-14,
+    3.43e-14 GeV (3 digits)."""
     m = np.array([0.10, 0.15, 0.20])
-    got = width_scalar_leptons(m, constants.M_ELECTRON, 1.0, vev=VEV_NOTES)
+    got = width_scalar_leptons(m, constants.M_ELECTRON, 1.0, vev=VEV_REF)
     np.testing.assert_allclose(got, [1.71e-14, 2.57e-14, 3.43e-14], rtol=4e-3)
-    s = HiggsPortalScalar(m, 1.0, vev=VEV_NOTES)
+    s = HiggsPortalScalar(m, 1.0, vev=VEV_REF)
     np.testing.assert_allclose(s.partial_widths()["e+ e-"], got, rtol=1e-14)
 
 
@@ -168,7 +169,8 @@ def test_zero_mixing_and_unknown_channel():
 
 # ------------------------------------------------------------------------ K -> pi S
 def test_kaon_to_pion_scalar_check_numbers():
-    """Notes: Br(K+ -> pi+ S)/theta^2 = 1.7e-3 to 1.8e-3 at m_S = 0.1 GeV, 2 p_S/m_K = 0.8715."""
+    """Batell et al. arXiv:1909.11670 eq. 5 (computed for this package): Br(K+ -> pi+ S)/theta^2 =
+    1.7e-3 to 1.8e-3 at m_S = 0.1 GeV, 2 p_S/m_K = 0.8715."""
     fp = br_kaon_to_pion_scalar(0.1, 1.0)
     assert 1.7e-3 <= fp <= 1.81e-3
     approximate = br_kaon_to_pion_scalar(0.1, 1.0, form="approximate")

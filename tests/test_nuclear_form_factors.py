@@ -1,4 +1,5 @@
-"""Tests of nuportal.models.nuclear_form_factors (check numbers: upscattering note, section 4)."""
+"""Tests of nuportal.models.nuclear_form_factors (check numbers computed for this
+package from the DarkNews form-factor choices, arXiv:2207.04137)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ HBARC_GEV_FM = 1.0 / nff.FM_TO_INV_GEV
 Q_CHECK = np.array([0.05, 0.1, 0.2, 0.3])  # GeV
 
 
-# ------------------------------------------------------------------ Fourier-Bessel (note 4.1)
+# ------------------------------------------------------------ Fourier-Bessel (de Vries et al. 1987)
 def test_fourier_bessel_charge_and_radius_check_numbers():
     assert nff.fourier_bessel_charge() == approx(6.00028, rel=2e-6)
     assert nff.fourier_bessel_rms_radius() == pytest.approx(2.4639, abs=5e-5)
@@ -85,7 +86,7 @@ def test_fourier_bessel_parameters_validation():
         nff.FourierBesselParameters(radius_fm=5.0, coefficients=())
 
 
-# ------------------------------------------------------------------ symmetrized Fermi (note 4.2)
+# ------------------------------------------------------------------ symmetrized Fermi (DarkNews)
 def test_symmetrized_fermi_check_numbers():
     f = nff.symmetrized_fermi_form_factor(Q_CHECK**2, 12)
     np.testing.assert_allclose(f, [0.92667, 0.73702, 0.28678, 0.03902], atol=6e-6, rtol=0)
@@ -123,7 +124,7 @@ def test_symmetrized_fermi_small_q_series_and_cut():
     assert nff.symmetrized_fermi_form_factor([24.99, 25.0, 36.0], 12)[1:].tolist() == [0.0, 0.0]
 
 
-# ------------------------------------------------------------------ Helm (note 4.3)
+# ---------------------------------------------------------------- Helm (Phys. Rev. 104 (1956) 1466)
 def test_helm_check_numbers():
     f = nff.helm_form_factor(Q_CHECK**2, 12)
     np.testing.assert_allclose(f, [0.93235, 0.75300, 0.29942, 0.03667], atol=6e-6, rtol=0)
@@ -148,7 +149,7 @@ def test_helm_series_branch_and_lewin_smith():
         nff.helm_form_factor(0.01, 40, parametrization="klein-nystrand")
 
 
-# ------------------------------------------------------------------ nucleons (note 4.4)
+# ------------------------------------------------------------------ nucleons (dipole)
 def test_proton_dirac_pauli_check_numbers():
     f1, f2 = nff.nucleon_form_factors([0.1, 0.5, 1.0])
     np.testing.assert_allclose(f1, [0.80653, 0.42134, 0.24098], atol=6e-6, rtol=0)

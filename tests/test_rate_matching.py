@@ -33,7 +33,8 @@ from nuportal.recast.rate_matching import (
     solve_excluded_bands,
 )
 
-# Orders of magnitude of the MicroBooNE KDAR case (recast note section 9): an HNL at 0.1 GeV
+# Orders of magnitude of the MicroBooNE KDAR case (check numbers computed for this package): an HNL
+# at 0.1 GeV
 # (Br/|U|^2 = 1.20, Majorana Gamma(nu e e) = 2 x 2.89e-20 GeV, Gamma_tot = 5.15e-19 GeV per |U|^2,
 # p = 0.224 GeV) and a scalar at 0.1 GeV (Br/theta^2 ~ 1.74e-3, Gamma(ee)/theta^2 = 1.71e-14 GeV).
 HNL = PowerLawScaling(production=1.20, visible_width=5.78e-20, total_width=5.15e-19)

@@ -1,4 +1,5 @@
-"""Tests of nuportal.models.targets (nuclear masses: upscattering note, section 1)."""
+"""Tests of nuportal.models.targets (nuclear masses as in DarkNews; check
+values computed for this package)."""
 
 from __future__ import annotations
 

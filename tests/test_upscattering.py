@@ -1,7 +1,8 @@
-"""Tests of nuportal.models.upscattering (check numbers: upscattering note, sections 2, 3, 5, 9).
+"""Tests of nuportal.models.upscattering (check numbers computed for this package by scipy
+quadrature of the re-derived formulas; DarkNews test values, arXiv:2207.04137).
 
-The couplings of the DarkNews reference points are built here from the note's formulas (sections 1
-and 2: DarkNews constants, e_eff = g s_W, exact Z-Z' mixing angle beta), independently of
+The couplings of the DarkNews reference points are built here from the DarkNews formulas (const.py,
+model.py: DarkNews constants, e_eff = g s_W, exact Z-Z' mixing angle beta), independently of
 nuportal.models.dark_neutrino.
 """
 
@@ -21,7 +22,7 @@ from nuportal.models import upscattering as up
 
 approx = partial(pytest.approx, abs=0.0)
 
-# ---------------------------------------------------------------- DarkNews constants (note 1)
+# ---------------------------------------------------------------- DarkNews constants (const.py)
 ALPHA_DN = 1.0 / 137.03599908421
 GF_DN = 1.16637876e-5
 MW_DN = 80.37912
@@ -35,7 +36,8 @@ F_C = C12.charge_form_factor
 
 
 def dn_couplings(*, eps=1e-3, g_d=1.0, u_mu4=1e-3, u_d4=1.0, mzprime=1.25, mu_tr=0.0):
-    """Couplings of the DarkNews three-portal model (note 2; one HNL mixing with nu_mu only).
+    """Couplings of the DarkNews three-portal model (DarkNews model.py; one HNL mixing with nu_mu
+    only).
 
     chi = eps/c_W, tan(2 beta) = s_W sin(2chi)/(cos^2 chi - s_W^2 sin^2 chi - m_Z'^2/m_Z^2); Z and
     Z' couplings of quarks and of nu_mu-N with the beta corrections; dipole d = mu_tr/2.
@@ -73,7 +75,7 @@ def dn_model(m4=0.2, mzprime=1.25, **kw):
     )
 
 
-def test_coupling_helper_reproduces_note_section_2():
+def test_coupling_helper_reproduces_darknews_couplings():
     c = dn_couplings(eps=1e-3, g_d=1.0, u_mu4=1e-3, mzprime=1.25)
     e0 = math.sqrt(4 * math.pi * ALPHA_DN)
     assert c.zprime_proton == approx(3.086201e-4, rel=5e-7)
@@ -84,7 +86,7 @@ def test_coupling_helper_reproduces_note_section_2():
     assert 6 * c.z_proton + 6 * c.z_neutron == approx(-0.993238, rel=1e-6)
 
 
-# ---------------------------------------------------------------- kinematics (note 3)
+# ---------------------------------------------- kinematics (check values computed for this package)
 def test_threshold_check_numbers():
     assert up.threshold_energy(0.42, M_C) == pytest.approx(0.427893, abs=5e-7)
     assert up.threshold_energy(0.42, MP_DN) == pytest.approx(0.514003, abs=5e-7)
@@ -198,10 +200,10 @@ def test_spin_products_validation():
     assert np.isnan(up.hnl_spin_products(0.1, 0.01, 0.2, M_C).k1)
 
 
-# ---------------------------------------------------------------- note 5.2: coherent Z'
+# --------------------------------------------- coherent Z' (check values computed for this package)
 BJMZ = {"g": 8.591120e-8, "mzprime": 0.03, "m": 0.42}
 DN_DEFAULT = {"g": 3.086180e-7, "mzprime": 1.25, "m": 0.15}
-REL = 1e-5  # the note's values are given to 6 digits
+REL = 1e-5  # the reference values are given to 6 digits
 
 
 def coh(point, h, target=C12):
@@ -229,7 +231,7 @@ def pel(point, h):
         (BJMZ, -1, 3.87747e-38, 2.76899e-40, 1.87136e-39, REL),
         (BJMZ, +1, 9.35403e-43, 3.04683e-44, 7.25992e-45, REL),
         (DN_DEFAULT, -1, 2.51957e-41, 7.71206e-43, 7.81948e-43, REL),
-        # the note's 1.71243e-48 is 2.8e-5 below scipy quad of the same integrand (1.712479e-48)
+        # the reference 1.71243e-48 is 2.8e-5 below scipy quad of the same integrand (1.712479e-48)
         (DN_DEFAULT, +1, 4.30144e-46, 2.32177e-47, 1.71243e-48, 4e-5),
     ],
 )
@@ -285,7 +287,7 @@ def test_coherent_scales_as_z_squared_f_squared_at_low_q2():
     np.testing.assert_allclose(coh_ / (36 * prot), (F_C(q2) / f1p) ** 2, rtol=1e-5)
 
 
-# ---------------------------------------------------------------- note 5.3: protons
+# ------------------------------------------------- protons (check values computed for this package)
 @pytest.mark.parametrize(
     ("point", "h", "dsig", "sig1", "sig2"),
     [
@@ -303,7 +305,7 @@ def test_proton_vector_check_numbers(point, h, dsig, sig1, sig2):
     assert s2 == approx(sig2, rel=REL)
 
 
-# ---------------------------------------------------------------- note 5.4: dipole
+# -------------------------------------------------- dipole (check values computed for this package)
 @pytest.mark.parametrize(
     ("h", "dsig", "sig1", "sig2"),
     [(-1, 9.56545e-42, 3.73698e-42, 9.91594e-43), (+1, 2.29513e-38, 9.56951e-40, 1.50550e-39)],
@@ -337,7 +339,7 @@ def test_proton_dipole_check_numbers(h, dsig, sig1, sig2):
 
 
 def test_dipole_massless_limit():
-    # m -> 0: alpha (2d)^2 Z^2 F^2 (1/Q^2 - 1/(2ME)) [note 5.4]
+    # m -> 0: alpha (2d)^2 Z^2 F^2 (1/Q^2 - 1/(2ME)) [standard magnetic-moment result, mu = 2d]
     d, m = 1e-6, 1e-5
     e, q2 = np.array([0.5, 2.0, 2.0]), np.array([1e-3, 0.01, 0.1])
     got = up.dsigma_dq2_coherent_dipole(e, q2, m, M_C, F_C, Z=6, dipole=d, alpha=ALPHA_DN)
@@ -347,7 +349,7 @@ def test_dipole_massless_limit():
     assert np.all(hc / got < 1e-9)
 
 
-# ---------------------------------------------------------------- helicity sums (note 5)
+# -------------------------------------------- helicity sums (closed forms derived for this package)
 def _random_points(m, M, n=40, seed=3):
     rng = np.random.default_rng(seed)
     e = up.threshold_energy(m, M) + rng.uniform(0.01, 5.0, n)
@@ -368,21 +370,21 @@ def test_helicity_sums_equal_the_closed_forms(m, M):
         np.testing.assert_allclose(hc + hf, s, rtol=1e-12)
         return s
 
-    # coherent vector, Dirac and spin-0 nucleus (note 5.2)
+    # coherent vector, Dirac and spin-0 nucleus
     vec = both(partial(up.dsigma_dq2_coherent_vector, e, q2, m, M, ff, **kw))
     closed = g**2 * ff**2 / (4 * np.pi) * (1 - a * (1 + 2 * e / M - q2 / (2 * M**2)) / (4 * e**2))
     np.testing.assert_allclose(vec / up.GEV2_TO_CM2, closed, rtol=1e-10)
     vec0 = both(partial(up.dsigma_dq2_coherent_vector, e, q2, m, M, ff, target_spin="0", **kw))
     closed0 = g**2 * ff**2 / (4 * np.pi) * (16 * M**2 * e**2 - a * (8 * M * e + 4 * M**2 - m**2))
     np.testing.assert_allclose(vec0 / up.GEV2_TO_CM2, closed0 / (16 * M**2 * e**2), rtol=1e-10)
-    # coherent dipole (note 5.4)
+    # coherent dipole
     dip = both(partial(up.dsigma_dq2_coherent_dipole, e, q2, m, M, ff, Z=6, dipole=1e-6))
     closed_d = (
         up.constants.ALPHA_EM * 36e-12 * ff**2
         * (4 / q2 - (1 + m**2 / q2) * (2 / (M * e) + m**2 / (e**2 * q2) - m**2 / (2 * M**2 * e**2)))
     )  # fmt: skip
     np.testing.assert_allclose(dip / up.GEV2_TO_CM2, closed_d, rtol=1e-9)
-    # nucleon vector without Z (note 5.3): G_p^2 {16 G_M^2 S + c_PP [4K^2 - 4M^2(1+tau) a]}
+    # nucleon vector without Z: G_p^2 {16 G_M^2 S + c_PP [4K^2 - 4M^2(1+tau) a]}
     nuc = both(partial(up.dsigma_dq2_nucleon_vector, e, q2, m, g_zprime=1e-7, mzprime=0.3, M=M))
     f1, f2 = nff.nucleon_form_factors(q2)
     gm, tau = f1 + f2, q2 / (4 * M**2)
@@ -485,7 +487,7 @@ def test_totals_agree_with_adaptive_quadrature(label, m, M, q_cap):
         np.testing.assert_allclose(tot, ref, rtol=1e-6)
 
 
-# ---------------------------------------------------------------- DarkNews reference (note 9.1)
+# ------------------------------------------- DarkNews reference (tests/test_physics.py of DarkNews)
 E_91 = np.linspace(0.1, 10.0, 5)
 
 
@@ -534,7 +536,8 @@ def test_darknews_per_energy_values_dipole_only():
 
 
 def test_vector_h_without_proton_nc_terms():
-    # note 9.1: without DarkNews' p-el NC terms the vector_h sum is 9.684260e-4 (-0.17 %)
+    # exact integrals computed for this package: without DarkNews' p-el NC terms the vector_h sum
+    # is 9.684260e-4 (-0.17 %)
     model = dn_model(m4=0.2, mzprime=1.25)
     model.couplings.C_N = {"e": 0.0, "mu": 0.0, "tau": 0.0}
     coh_ = up.upscattering_cross_section(

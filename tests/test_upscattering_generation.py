@@ -27,14 +27,14 @@ def bjmz(m4=0.42, mzprime=0.03):
 DEFAULT = dict(epsilon=1e-3, Umu4=1e-3, gD=1.0, UD4=1.0)
 
 
-def test_miniboone_rates_match_the_exact_integrals_of_the_note():
-    """upscattering.md Sec. 8 ("our exact integrals"): BJMZ 13586.0 (12C coherent 9998.8, 12C
+def test_miniboone_rates_match_exact_integrals():
+    """Exact integrals computed for this package: BJMZ 13586.0 (12C coherent 9998.8, 12C
     p-el 2695.4, 1H 891.7); dipole d = 1e-6, m4 = 0.15: 52311 (37565, 11080, 3666)."""
     rates = upscattering_rates(bjmz(), "miniboone")
     by = rates.groupby(["nucleus", "process"]).events.sum()
     assert rates.events.sum() == pytest.approx(13586.0, rel=2e-4)
     assert by["C12", "coherent"] == pytest.approx(9998.8, rel=2e-4)
-    # p-el: the note keeps Z' exchange only; we add the (small, 0.02 %) SM Z part
+    # p-el: the reference integrals keep Z' exchange only; we add the (small, 0.02 %) SM Z part
     assert by["C12", "proton"] == pytest.approx(2695.4, rel=1e-3)
     assert by["H1", "proton"] == pytest.approx(891.7, rel=1e-3)
     dipole = DarkNeutrinoModel(0.15, 1.25, epsilon=0.0, gD=0.0, mu_tr_mu4=2e-6)
@@ -127,8 +127,9 @@ def test_same_seed_same_events():
     assert a.equals(b)
 
 
-def test_reconstructed_energy_matches_the_note():
-    """Note Sec. 8: E_vis = 0.5 GeV, cos = 0.9 -> 0.564464 GeV; 0.8, 0.5 -> 1.492597 GeV."""
+def test_reconstructed_energy_matches_reference_values():
+    """MiniBooNE CCQE form (PRD 81 (2010) 092005), values computed for this package: E_vis = 0.5
+    GeV, cos = 0.9 -> 0.564464 GeV; 0.8, 0.5 -> 1.492597 GeV."""
     assert reconstructed_energy_qe(0.5, 0.9) == pytest.approx(0.564464, rel=1e-5)
     assert reconstructed_energy_qe(0.8, 0.5) == pytest.approx(1.492597, rel=1e-5)
 
@@ -205,7 +206,8 @@ def test_upscatter_command(tmp_path):
 
 
 def test_upscattering_into_n5_of_a_3p2_model():
-    """BPR-type point (note Sec. 7): nu_mu -> N5, N5 -> N4 e+ e- with N4 leaving unseen."""
+    """BPR-type point (arXiv:1808.02915, DarkNews Example_1 notebook): nu_mu -> N5,
+    N5 -> N4 e+ e- with N4 leaving unseen."""
     chi = math.sqrt(1e-5)
     model = DarkNeutrinoModel(
         0.107, 1.25, epsilon=chi * math.sqrt(1 - 0.22343), Umu4=math.sqrt(1.5e-6),

@@ -55,7 +55,8 @@ def cache_dir(tmp_path, monkeypatch):
 
 
 def test_resonant_yield_is_the_continuous_loss_formula_however_the_path_is_cut():
-    """N = n_e (2 pi^2 alpha / m_e) / |dE/dx| (em_showers.md Sec. 17) for a positron slowing
+    """N = n_e (2 pi^2 alpha / m_e) / |dE/dx| (narrow-width resonance, cf. Marsicano et al.
+    arXiv:1802.03794) for a positron slowing
     down through E_R at a constant rate, whether its path is one segment or many."""
     mat = material("tungsten")
     mass = 0.017

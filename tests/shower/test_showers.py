@@ -116,7 +116,8 @@ def test_shower_maximum_against_the_pdg_parameterization(energy, n, tolerance):
 
 
 def test_total_track_length_against_rossi_approximation_b():
-    """Total charged track length ~ (E0/Ec) X0 (Rossi B; 'good to tens of %', em_showers.md 12).
+    """Total charged track length ~ (E0/Ec) X0 (Rossi B; 'good to tens of %': B. Rossi, High-Energy
+    Particles (1952)).
 
     Tolerance 20 %; the track length includes the residual ranges of leptons below the cut.
     """
