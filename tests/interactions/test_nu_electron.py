@@ -1,4 +1,4 @@
-"""nu e -> nu e: note A5 totals, kinematic identities, closed form vs quadrature, sampler."""
+"""nu e -> nu e: check-value totals, kinematic identities, closed form vs quadrature, sampler."""
 
 import itertools
 
@@ -11,16 +11,16 @@ from scipy import integrate, stats
 from nuportal.constants import M_ELECTRON
 from nuportal.interactions import nu_electron as ne
 
-# Physics note part A5 (derived there from the tree-level formula, s_W^2 = 0.2312, no radiative
+# Check values computed for this package (from the tree-level formula, s_W^2 = 0.2312, no radiative
 # corrections): sigma/E_nu in the high-energy limit [cm^2/GeV].
 NOTE_A5 = {14: 1.552e-42, -14: 1.336e-42, 12: 9.518e-42, -12: 3.991e-42}
 
 
 @pytest.mark.parametrize("pdg", sorted(NOTE_A5))
 def test_sigma_over_e_high_energy_matches_note(pdg):
-    E = 1.0e4  # T_max/E = 1 - O(m_e/E): the note's high-energy limit
+    E = 1.0e4  # T_max/E = 1 - O(m_e/E): the high-energy limit of the check values
     got = ne.total_cross_section(E, pdg, sin2_theta_w=0.2312) / E
-    # the note quotes 4 digits; G_F and m_e of CODATA 2022 vs the note's inputs differ < 3e-4
+    # the check values have 4 digits; their G_F and m_e differ from CODATA 2022 by < 3e-4
     assert got == pytest.approx(NOTE_A5[pdg], rel=1e-3)
 
 
@@ -43,7 +43,7 @@ def test_t_max_from_two_body_kinematics():
 
 
 def test_note_a5_angle_check():
-    # note A5: E = 2 GeV, T = 0.5 GeV -> theta_e = 39.1 mrad, E_e theta_e^2 = 0.766 MeV
+    # check values: E = 2 GeV, T = 0.5 GeV -> theta_e = 39.1 mrad, E_e theta_e^2 = 0.766 MeV
     theta = np.arccos(ne.cos_theta_electron(2.0, 0.5))
     assert theta == pytest.approx(39.1e-3, abs=0.05e-3)
     assert ne.electron_energy_angle2(2.0, 0.5) == pytest.approx(0.766e-3, abs=0.5e-6)
@@ -160,7 +160,7 @@ def test_sampled_events_conserve_four_momentum_and_obey_e_theta2_bound(E, pdg):
     np.testing.assert_allclose(mom.sum(axis=1), init, atol=1e-12 * (1 + E))
     el = mom[:, 1]
     theta = np.arccos(np.clip(el[:, 3] / np.linalg.norm(el[:, 1:], axis=1), -1, 1))
-    # physics note A5: E_e theta_e^2 < 2 m_e (small-angle form; exact for E >> m_e)
+    # two-body kinematics: E_e theta_e^2 < 2 m_e (small-angle form; exact for E >> m_e)
     assert np.all(el[:, 0] * theta**2 < 2 * M_ELECTRON * (1 + 2 * M_ELECTRON / E) + 1e-12)
     assert np.all((ev["q0"] >= 0) & (ev["q0"] <= ne.t_max(E) * (1 + 1e-12)))
 

@@ -202,7 +202,7 @@ def test_calorimetric_energy_and_reconstructed_transfer():
 
 def test_e_theta2_of_nu_e_elastic_scattering():
     """nu e -> nu e, E = 2 GeV, T = 0.5 GeV: theta_e = 39.1 mrad, E_e theta^2 = 0.766 MeV
-    (physics note on LDM at the DUNE ND, part A5, derived check), and below 2 m_e for any T."""
+    (check values computed for this package), and below 2 m_e for any T."""
     E, T = 2.0, 0.5
     cos_t = (E + M_ELECTRON) / E * np.sqrt(T / (T + 2 * M_ELECTRON))
     p = np.sqrt(T * (T + 2 * M_ELECTRON))

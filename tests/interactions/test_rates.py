@@ -1,5 +1,5 @@
 """Event rates: the knot-and-Gauss-Legendre integral against direct quadrature of flux x sigma,
-target counts, and the nu e / nu_mu CC ratio of the DUNE LDM physics note (part A5)."""
+target counts, and the nu e / nu_mu CC ratio estimated for this package from sigma ~ E."""
 
 from __future__ import annotations
 
@@ -51,16 +51,17 @@ def test_ccqe_rate_equals_direct_quadrature_on_the_nova_flux():
 
 
 def test_targets_per_tonne():
-    """Ar40: 1.507e28 atoms, 2.71e29 electrons per tonne (physics note part A6: 2.7135e29 with
-    natural argon, 39.948 u, against 39.962 u for 40Ar here)."""
+    """Ar40: 1.507e28 atoms, 2.71e29 electrons per tonne (check value computed for this
+    package: 2.7135e29 with natural argon, 39.948 u, against 39.962 u for 40Ar here)."""
     assert 18 * units_per_tonne("Ar40") == pytest.approx(2.7135e29, rel=1e-3)
     # CH2 of 12C and 1H: 12 + 2 x 1.007825 u (AME2020) per formula unit
     assert units_per_tonne("CH2") == pytest.approx(1e6 / 14.01565 * 6.02214076e23, rel=1e-5)
 
 
 def test_nu_e_to_numu_cc_ratio_is_about_one_in_ten_thousand():
-    """Note A5: N(nu_mu e)/N(nu_mu CC) ~ 1.55e-42 x (18/40) / 0.67e-38 ~ 1.0e-4 (sigma ~ E for
-    both); with the full CC model (QE, 2p2h, pions, DIS) on the DUNE flux within 30 %."""
+    """Estimate made for this package: N(nu_mu e)/N(nu_mu CC) ~ 1.55e-42 x (18/40) /
+    0.67e-38 ~ 1.0e-4 (sigma ~ E for both); with the full CC model (QE, 2p2h, pions, DIS) on
+    the DUNE flux within 30 %."""
     cc = [n for n, p in PROCESSES.items() if channel_of(p) == "cc"]
     rates = event_rates(
         "dune_nd_fhc", "Ar40", processes=["nu_e_elastic", *cc], flavours=["numu"], n_knots=40

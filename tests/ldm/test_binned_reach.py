@@ -25,7 +25,8 @@ def test_poisson_no_systematics():
 
 @pytest.mark.parametrize(
     ("B", "note_S90"),
-    # light-dark-matter note A8: B = 1e4, sigma_n = 0.1 -> S_90 = 1654; B = 1.75e5 -> 2.88e4
+    # check values computed for this package (Gaussian formula): B = 1e4, sigma_n = 0.1 ->
+    # S_90 = 1654; B = 1.75e5 -> 2.88e4
     [(1e4, 1654.0), (1.75e5, 2.88e4)],
 )
 def test_single_bin_with_normalization(B, note_S90):

@@ -1,4 +1,4 @@
-"""chi e -> chi e: the closed forms against the light-dark-matter note's check numbers (A4) and
+"""chi e -> chi e: the closed forms against check values computed for this package and
 against |M|^2 contracted numerically from the two currents' tensors (an independent route)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from nuportal.models.dark_matter_scattering import (
 
 ME = constants.M_ELECTRON
 # benchmark: m_chi = 30 MeV, m_A' = 90 MeV, eps^2 alpha_D = 2.236e-8 (alpha_D eps^4 = 1e-15 with
-# alpha_D = 0.5); the note quotes its cross sections for this eps^2 alpha_D
+# alpha_D = 0.5); the check values are quoted for this eps^2 alpha_D
 ALPHA_D = 0.5
 EPS = math.sqrt(2.236e-8 / ALPHA_D)
 MCHI, MA = 0.030, 0.090
@@ -41,7 +41,7 @@ MCHI, MA = 0.030, 0.090
 )
 def test_note_check_numbers(E, spin, T_min, expected):
     s = chi_electron_sigma(E, MCHI, MA, EPS, ALPHA_D, spin, T_min=T_min)
-    assert s == pytest.approx(expected, rel=2e-3)  # the note quotes 4 digits
+    assert s == pytest.approx(expected, rel=2e-3)  # the check values have 4 digits
 
 
 def test_max_recoil_note():
@@ -50,7 +50,7 @@ def test_max_recoil_note():
 
 
 def test_asymptotic_high_energy_limit():
-    # sigma -> 4 pi alpha alpha_D eps^2 / M^2 for E >> M^2 / 2 m_e (9.857e-35 cm^2 in the note)
+    # sigma -> 4 pi alpha alpha_D eps^2 / M^2 for E >> M^2 / 2 m_e (check value 9.857e-35 cm^2)
     s = chi_electron_sigma(1e5, MCHI, MA, EPS, ALPHA_D, "scalar")
     assert s == pytest.approx(9.857e-35, rel=2e-3)
 
@@ -123,7 +123,7 @@ def test_dsigma_dT_from_tensor_contraction(spin, E, frac, phi):
 
 
 def test_e_theta2_below_2me():
-    # the note's identity: E_e theta_e^2 ~ 2 m_e (1 - T/E) < 2 m_e; chi (30 MeV), E = 2, T = 0.5:
+    # the kinematic identity E_e theta_e^2 ~ 2 m_e (1 - T/E) < 2 m_e; chi (30 MeV), E = 2, T = 0.5:
     # theta_e = 36.1 mrad, E_e theta^2 = 0.654 MeV
     c = float(electron_recoil_cos_angle(2.0, 0.5, MCHI))
     theta = math.acos(c)

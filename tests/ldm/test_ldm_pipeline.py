@@ -84,8 +84,8 @@ def test_nu_electron_rate_matches_quadrature(background):
 
 
 def test_fiducial_electrons():
-    # 6 x 2 x 4 m^3 of LAr at 1.396 g/cm^3: 3.78e23 e-/cm^3 -> 1.81e31 electrons (the note's
-    # 67 t fiducial figure: 1.818e31 at 1.3954 g/cm^3)
+    # 6 x 2 x 4 m^3 of LAr at 1.396 g/cm^3: 3.78e23 e-/cm^3 -> 1.81e31 electrons (check value
+    # computed for this package for 67 t: 1.818e31 at 1.3954 g/cm^3)
     assert NDLArGeometry().fiducial_electrons == pytest.approx(1.818e31, rel=2e-3)
 
 

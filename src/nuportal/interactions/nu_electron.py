@@ -7,7 +7,7 @@ Tree level (electron at rest, recoil kinetic energy T, neutrino energy E, z = T/
 
 with g_L = -1/2 + s_W^2, g_R = s_W^2 for nu_mu, nu_tau (Z exchange) and g_L = +1/2 + s_W^2 for
 nu_e (Z + W exchange); antineutrinos swap g_L <-> g_R ['t Hooft, Phys. Lett. B 37 (1971) 195;
-e.g. W. J. Marciano and Z. Parsa, J. Phys. G 29 (2003) 2629, eq. (2); the physics note's part A5].
+e.g. W. J. Marciano and Z. Parsa, J. Phys. G 29 (2003) 2629, eq. (2)].
 The integral over 0 <= T <= T_max is closed:
 
     sigma = (2 G_F^2 m_e / pi) [g_L^2 T_m + g_R^2 (E/3)(1 - (1 - T_m/E)^3)

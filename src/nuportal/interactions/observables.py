@@ -206,8 +206,8 @@ def e_theta2(
     """``E theta^2`` [GeV rad^2] of electrons (energy ``E`` [GeV], momentum ``p3`` (N, 3)).
 
     Below 2 m_e for nu e -> nu e (and chi e -> chi e) elastic scattering, about Q^2/E_nu for
-    nu_e CCQE: the standard separation of electron-scattering signals (e.g. the physics note on
-    light dark matter at the DUNE ND, part A5).
+    nu_e CCQE: the standard separation of electron-scattering signals (used for example in
+    the light-dark-matter studies of arXiv:1903.10505).
     """
     theta = lepton_angle(p3, beam_direction)
     return np.asarray(E, dtype=float) * theta**2

@@ -19,7 +19,7 @@ pions, CC DIS), ``<flavour>_nc`` (neutral current: NC pions, NC DIS, NC elastic)
 
 Targets per tonne use the atomic mass of the formula unit (nuclear masses of
 :mod:`nuportal.interactions.targets` plus Z electron masses): 1.507e28 Ar40 atoms per tonne
-(2.713e29 electrons, as in the DUNE LDM physics note, part A6).
+(2.713e29 electrons for natural argon, 39.948 u).
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ electron and nothing else. Both go through the same response here: Gaussian ener
 sigma_E/E = a/sqrt(E) (+) b, Gaussian angular resolution per projection, a window in the
 reconstructed electron energy, and the cut E_e theta_e^2 < c (theta_e measured from the direction
 target -> detector). For E >> m_e both processes obey E_e theta_e^2 ~ 2 m_e (1 - T/E) < 2 m_e
-(light-dark-matter physics note A5), while nu_e CCQE has E_e theta_e^2 ~ Q^2 / E_nu.
+(two-body kinematics of elastic scattering on an electron at rest), while nu_e CCQE has
+E_e theta_e^2 ~ Q^2 / E_nu.
 
 Defaults (ND-LAr; the papers' exact choices could not be retrieved, so every value is an input):
 
