@@ -48,3 +48,16 @@ def test_recast_bar_has_a_total(capsys):
     from nuportal.experiments import microboone_kdar_hps_2021
 
     assert total == len(microboone_kdar_hps_2021().mass_GeV) + 1
+
+
+def test_feldman_cousins_bar_has_a_total(capsys):
+    import numpy as np
+
+    from nuportal.stats.feldman_cousins import feldman_cousins
+
+    s, d = np.geomspace(1e-3, 1, 2), np.geomspace(0.1, 10, 3)
+    quiet = feldman_cousins("lsnd", s, d, n_toys=10, seed=2)
+    assert capsys.readouterr().err == ""
+    shown = feldman_cousins("lsnd", s, d, n_toys=10, seed=2, progress=True)
+    assert _final_counts(capsys.readouterr().err) == (6, 6)  # one step per grid point
+    assert shown.equals(quiet)  # the bar changes nothing

@@ -20,6 +20,7 @@ from nuportal.cli._util import (
     check_out,
     check_plot,
     fail,
+    show_progress,
     write_table,
 )
 from nuportal.cli.options import (
@@ -112,6 +113,7 @@ def oscillation_fit(
                     0.9,
                     seed=seed,
                     executor=executor,
+                    progress=show_progress(),
                 )
             table["delta_critical_fc90"] = fc["delta_critical"].to_numpy()
             table["inside_fc90"] = fc["inside"].to_numpy()

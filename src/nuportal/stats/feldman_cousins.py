@@ -26,6 +26,7 @@ from functools import lru_cache, partial
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from tqdm.auto import tqdm
 
 from nuportal.stats import lsnd_fit, miniboone_fit
 
@@ -152,6 +153,7 @@ def feldman_cousins(
     seed: int = 1,
     points: ArrayLike | None = None,
     executor: Executor | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Feldman-Cousins critical values on a grid (or at some of its points).
 
@@ -174,6 +176,8 @@ def feldman_cousins(
     executor : concurrent.futures.Executor, optional
         Runs the points (each worker builds the grid model once and keeps it); serial if
         omitted.
+    progress : bool
+        Show a progress bar (one step per grid point).
 
     Returns
     -------
@@ -192,7 +196,11 @@ def feldman_cousins(
         n_toys=n_toys, confidence=confidence, seed=seed,
     )  # fmt: skip
     mapper = map if executor is None else executor.map
-    results = list(mapper(work, idx.tolist()))
+    with tqdm(total=idx.size, unit="point", desc="Feldman-Cousins", disable=not progress) as bar:
+        results = []
+        for result in mapper(work, idx.tolist()):
+            results.append(result)
+            bar.update(1)
     d_flat, s_flat = (a.ravel() for a in np.meshgrid(d_grid, s_grid, indexing="ij"))
     crit = np.array([r[0] for r in results])
     data = np.array([r[1] for r in results])
