@@ -283,10 +283,10 @@ def ldm_reach(
     channels : sequence of str, optional
         Production channels (default: :data:`REACH_CHANNELS`); at each mass those of them
         that are open are used (:func:`mass_channels`: a mass with none fails before any
-        work). Add
-        ``"cascade"`` for the target's EM cascade, which costs ~10 s of showers per mass and
-        contributes below a per cent of the pi0 channel at m_A' >= 30 MeV, see
-        docs/target_cascade.md).
+        work). Add ``"cascade"`` for the target's EM cascade, which costs ~10 s of showers per
+        mass; it makes 0.5-2 % of the pi0 channel's A' at m_A' = 30-90 MeV
+        (docs/target_cascade.md) but, being more forward, 3 % of its selected events on axis
+        at m_A' = 90 MeV and ~1 % at 10 m (docs/ldm_dune.md).
     n_events, n_background : int
         A' per channel per mass; neutrino events per (position, mode, process, flavour).
     cl : float
