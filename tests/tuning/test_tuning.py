@@ -16,6 +16,7 @@ from nuportal.inference.tuning import (
     default_binning,
     deviance,
     nd_sample,
+    sample_from_events,
     sterile_signal,
     survival_probability,
     template_signal,
@@ -185,6 +186,8 @@ def test_bad_input(sample, response, binning):
         nd_sample("nova_nd", n_events=1000, prism_m=[10.0])
     with pytest.raises(ValueError, match="prism_m"):
         nd_sample("dune_nd", n_events=1000, prism_m=[40.0])
+    with pytest.raises(ValueError, match="CH2"):
+        sample_from_events(sample.events, "dune_nd")
     with pytest.raises(ValueError, match="unknown knob"):
         KnobResponse(sample.events, ["M_A_QE", "bogus"])
     with pytest.raises(ValueError, match="fit range"):
