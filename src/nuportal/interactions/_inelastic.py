@@ -16,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from nuportal import constants
 from nuportal.constants import mass
 from nuportal.kinematics.fourvectors import boost, kallen, rotate_z_to, unit_vectors
 
@@ -26,8 +27,8 @@ M_NEUTRON = mass("n")
 M_NUCLEON = 0.5 * (M_PROTON + M_NEUTRON)
 M_PI = mass("pi+")
 M_PI0 = mass("pi0")
-#: cm^2 per GeV^-2, (hbar c)^2.
-GEV2_TO_CM2 = 0.3893793721e-27
+#: cm^2 per GeV^-2, (hbar c)^2 (CODATA, one home in nuportal.constants).
+GEV2_TO_CM2 = constants.GEV2_TO_CM2
 
 _LEPTON_MASS = {11: mass("e-"), 13: mass("mu-"), 15: mass("tau-")}
 

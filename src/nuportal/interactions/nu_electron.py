@@ -64,7 +64,7 @@ __all__ = [
 ]
 
 #: (hbar c)^2 in GeV^2 cm^2: converts GeV^-2 to cm^2.
-GEV2_TO_CM2: float = (constants.HBARC * 100.0) ** 2
+GEV2_TO_CM2: float = constants.GEV2_TO_CM2
 #: Low-Q^2 weak mixing angle sin^2 theta_W(0), MS-bar (Erler, Ferro-Hernandez, arXiv:1712.09146).
 SIN2_THETA_W_LOW_Q2: float = 0.23857
 
