@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -327,6 +327,9 @@ def ldm_reach(
         "analyses": tuple(analyses), "systematics": systematics, "cl": cl,
     }  # fmt: skip
     show = sys.stderr.isatty() if progress is None else progress
+    # the jobs need the background's histograms only: its event table (millions of rows) would
+    # be pickled to the workers once per mass
+    background = replace(background, events=background.events.iloc[:0])
     frames = []
     with make_executor(workers, scheduler) as (executor, _slots):
         futures = [
