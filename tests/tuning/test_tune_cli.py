@@ -56,7 +56,7 @@ def test_small_run_writes_the_table_and_scan(tmp_path):
         [
             "tune",
             "--n-events",
-            "1500",
+            "600",
             "--coarse",
             "--knobs",
             "M_A_QE,MEC_norm",
