@@ -212,6 +212,8 @@ def events(
             if experiment == Experiment.dune_nd:
                 background = nu_electron_background(pos, n_events=n_events, seed=seed + 1)
     except ValueError as exc:
+        if "closed" in str(exc) or "outside its validity" in str(exc):
+            fail(f"--m-chi {m_chi:g} GeV, --ratio {ratio:g} (m_A' = {ratio * m_chi:g} GeV): {exc}")
         fail(str(exc))
     for msg in {str(w.message) for w in caught}:
         typer.echo(f"nuportal: warning: {msg}", err=True)
