@@ -45,12 +45,7 @@ NOTE_REFERENCE = re.compile(
 
 #: Files with note attributions left to clean (they were being edited by other helpers when
 #: this test was written). Remove an entry when its file is fixed; never add one.
-NOTE_REFERENCE_TODO: frozenset[str] = frozenset(
-    {
-        "tests/ldm/test_ldm_cli.py",
-        "tests/ldm/test_ldm_published.py",
-    }
-)
+NOTE_REFERENCE_TODO: frozenset[str] = frozenset()
 
 
 @functools.cache

@@ -34,7 +34,7 @@ def test_events_writes_table_and_figure_with_the_api_numbers(tmp_path):
     result = _ok(["ldm", "events", "--n-events", "300", "--positions", "0",
                   "--channels", "pi0_3body", "--out", str(out), "--plot", str(fig)])  # fmt: skip
     # the benchmark by default: alpha_D eps^4 = 1e-15 at alpha_D = 0.5 -> eps = 2.115e-4,
-    # y = 2.761e-10 (light-dark-matter physics note A1)
+    # y = 2.761e-10 (check value computed for this package)
     assert "eps = 0.0002115" in result.stdout and "y = 2.761e-10" in result.stdout
     assert "nu_e_elastic" in result.stdout  # the neutrino background is listed
     table = pd.read_csv(out)

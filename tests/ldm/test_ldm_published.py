@@ -1,16 +1,16 @@
-"""Light dark matter at the DUNE ND: check numbers of the physics note not covered elsewhere.
+"""Light dark matter at the DUNE ND: check values computed for this package not covered elsewhere.
 
 * the complex-scalar thermal-relic target y(m_chi) of the shipped Hidden-Sector-Limits table
-  (arXiv:1609.01770 collection) at the note's four masses, and the alpha_D conversion of the
+  (arXiv:1609.01770 collection) at four masses, and the alpha_D conversion of the
   existing limits (an invisible-A' bound is on eps^2: y ~ alpha_D; a scattering bound is on
   eps^4 alpha_D: y ~ sqrt(alpha_D));
-* argon's electrons per tonne and ND-LAr's active mass (note A6);
+* argon's electrons per tonne and ND-LAr's active mass (check values computed for this package);
 * the E_e theta_e^2 identity of elastic scattering as the selection uses it: the recoil angle of
   the package's closed forms (chi e and nu e) equals the law-of-cosines angle from momentum
   conservation, E_e theta_e^2 = 2 m_e (1 - T/E) - m_chi^2 T/E^2 up to O(m_e/T), every elastic
   electron above the energy threshold passes the default E_e theta_e^2 < 2 MeV cut without
   smearing, and a nu_e CCQE electron at Q^2 = 0.1 GeV^2 (E_e theta_e^2 ~ Q^2/E_nu = 40 MeV at
-  2.5 GeV, note A5) does not;
+  2.5 GeV, kinematics) does not;
 * the MiniBooNE example of the public BdNMC code (arXiv:1609.01770) as an independent number
   for the pi0 channel (docs/ldm_dune.md: how it was run).
 """
@@ -43,14 +43,16 @@ RELIC = "relic target (complex scalar)"
     ("m_chi", "y_note"), [(0.010, 7.1e-12), (0.030, 6.7e-11), (0.050, 2.1e-10), (0.100, 8.4e-10)]
 )
 def test_relic_target_note_values(m_chi, y_note):
-    # note A1 (two significant figures: half a unit in the last digit is <= 2.4 %)
+    # check values computed for this package (two significant figures: half a unit in the
+    # last digit is <= 2.4 %)
     curve = existing_ldm_limits(0.5)[RELIC]
     assert curve.kind == "relic"
     assert curve.at(m_chi) == pytest.approx(y_note, rel=0.025)
 
 
 def test_benchmark_sits_four_times_above_the_relic_line():
-    # note A1: y = 2.761e-10 at m_chi = 30 MeV (alpha_D eps^4 = 1e-15, alpha_D = 0.5) is "about 4x"
+    # check value computed for this package: y = 2.761e-10 at m_chi = 30 MeV (alpha_D eps^4 =
+    # 1e-15, alpha_D = 0.5) is "about 4x"
     # above the scalar thermal line
     ratio = 2.761e-10 / existing_ldm_limits(0.5)[RELIC].at(0.030)
     assert 3.5 < ratio < 4.5
@@ -73,7 +75,8 @@ def test_bad_alpha_D_for_limits():
 
 
 def test_argon_electrons_and_active_mass():
-    # note A6: 2.7135e29 electrons per tonne of argon; 7 x 3 x 5 m^3 of LAr -> 146.5 t at
+    # check value computed for this package: 2.7135e29 electrons per tonne of argon;
+    # 7 x 3 x 5 m^3 of LAr -> 146.5 t at
     # 1.3954 g/cm^3 (146.6 t at the PDG's 1.396 used here)
     per_tonne = electrons_per_m3() / ARGON_DENSITY_G_CM3  # 1 t/m^3 = 1 g/cm^3
     assert per_tonne == pytest.approx(2.7135e29, rel=2e-4)
@@ -132,7 +135,7 @@ def test_e_theta2_identity_and_the_selection_cut(m_chi):
 
 
 def test_ccqe_electron_fails_the_cut():
-    # note A5: E_e theta^2 ~ Q^2 / E_nu = 40 MeV for Q^2 = 0.1 GeV^2, E_nu = 2.5 GeV (nucleon at
+    # kinematics: E_e theta^2 ~ Q^2 / E_nu = 40 MeV for Q^2 = 0.1 GeV^2, E_nu = 2.5 GeV (nucleon at
     # rest, massless lepton: Q^2 = 2 E_nu E_e (1 - cos theta), E_e = E_nu - Q^2 / 2M)
     E_nu, Q2, M = 2.5, 0.1, 0.9389
     E_e = E_nu - Q2 / (2 * M)
@@ -140,7 +143,7 @@ def test_ccqe_electron_fails_the_cut():
     assert E_e * theta**2 == pytest.approx(Q2 / E_nu, rel=0.05)
     sel = ElectronSelection(resolution_stochastic=0, resolution_constant=0, angular_resolution=0)
     assert not sel.passes(np.array([E_e]), np.array([theta]))[0]
-    # the cut needs Q^2 < 2 m_e E_nu-ish (2.6e-3 GeV^2 at 2.5 GeV for 2 m_e, note A5)
+    # the cut needs Q^2 < 2 m_e E_nu-ish (2.6e-3 GeV^2 at 2.5 GeV for 2 m_e)
     assert 2 * ME * E_nu == pytest.approx(2.6e-3, rel=0.02)
 
 
