@@ -120,3 +120,21 @@ def test_bad_inputs():
         ElectronSelection(efficiency=0)
     with pytest.raises(ValueError, match="m_chi must be finite"):
         ldm_signal(-0.03, 0.09)
+
+
+@pytest.mark.filterwarnings("ignore:off-axis distance")
+def test_nc_pi0_bound_is_linear_in_the_misid_probability_and_small():
+    # same seed, same events: the NC single-photon rows only carry photon_misid in their weight
+    kw = {"modes": ("fhc",), "n_events": 5000, "seed": 11}
+    a = nu_electron_background((0.0,), photon_misid=0.05, **kw).by_process
+    b = nu_electron_background((0.0,), photon_misid=0.10, **kw).by_process
+    none = nu_electron_background((0.0,), **kw).by_process
+    assert "nc_pi0_photon" not in set(none["process"])
+    sa = a.loc[a["process"] == "nc_pi0_photon", "selected_per_pot"].sum()
+    sb = b.loc[b["process"] == "nc_pi0_photon", "selected_per_pot"].sum()
+    assert sb == pytest.approx(2 * sa, rel=1e-12)
+    # with 5 % mis-identification it stays a few per cent of nu e elastic scattering
+    elastic = a.loc[a["process"] == "nu_e_elastic", "selected_per_pot"].sum()
+    assert 0 < sa < 0.1 * elastic
+    with pytest.raises(ValueError, match="photon_misid must be a probability"):
+        nu_electron_background((0.0,), photon_misid=1.5)

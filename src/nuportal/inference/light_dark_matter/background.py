@@ -44,6 +44,8 @@ _LBNF_DECAY_REGION_M = (20.0, 214.0)
 #: (MicroBooNE-style 40 MeV; with a relativistic Fermi gas every CCQE proton has T > 30 MeV
 #: because of Pauli blocking, so a lower threshold would veto all nu_e CCQE events).
 PROTON_THRESHOLD_GEV: float = 0.04
+#: Energy [GeV] above which a photon makes a visible shower (and a second one vetoes the event).
+PHOTON_THRESHOLD_GEV: float = 0.03
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ def nu_electron_background(
     selection: ElectronSelection | None = None,
     geometry: NDLArGeometry | None = None,
     include_ccqe: bool = True,
+    photon_misid: float = 0.0,
     seed: RngLike = 2,
 ) -> NeutrinoBackground:
     """nu e -> nu e (and nu_e CCQE) events passing the single-electron selection, per POT.
@@ -111,6 +114,10 @@ def nu_electron_background(
         As in :func:`nuportal.inference.light_dark_matter.ldm_signal`.
     include_ccqe : bool
         Add nu_e and nubar_e CCQE on argon (the proton unseen).
+    photon_misid : float
+        Probability that a lone photon shower is taken for an electron (dE/dx in the first
+        centimetres, no gap to the vertex), in [0, 1]; > 0 adds the NC single-pion bound
+        (:func:`_nc_pi0_part`). Default 0: not included.
     seed : int, numpy.random.Generator or None
         Random seed.
     """
@@ -122,6 +129,8 @@ def nu_electron_background(
     sel = selection or ElectronSelection()
     geo = geometry or NDLArGeometry()
     rng = as_rng(seed)
+    if not (math.isfinite(photon_misid) and 0.0 <= photon_misid <= 1.0):
+        raise ValueError(f"photon_misid must be a probability in [0, 1], got {photon_misid!r}")
     n = int(n_events)
     if n < 1:
         raise ValueError(f"n_events must be >= 1, got {n_events!r}")
@@ -148,6 +157,8 @@ def nu_electron_background(
                     parts.append(("nu_e_elastic", T + me, cos_t, rate * n_e / n, E))
                 if include_ccqe and abs(pdg) == 12:
                     parts.extend(_ccqe_part(flux, col, pdg, n, rng, n_argon))
+                if photon_misid > 0 and rate > 0:
+                    parts.extend(_nc_pi0_part(flux, flavour, n, rng, n_argon, photon_misid))
                 for process, E_e, cos_t, w_each, E_nu in parts:
                     w = np.broadcast_to(np.asarray(w_each, float), E_e.shape).copy()
                     table = _reconstruct(E_e, cos_t, w, E_nu, geo, float(x), sel, rng)
@@ -181,6 +192,46 @@ def _reconstruct(E_e, cos_t, w, E_nu, geo, x_off, sel, rng) -> pd.DataFrame:
             "weight": w * sel.efficiency,
         }
     )
+
+
+def _nc_pi0_part(flux, flavour, n, rng, n_argon, photon_misid):
+    """Bound on NC single-pion events faking one electron: (process, E, cos theta, w, E_nu).
+
+    NC resonant and non-resonant pion production on argon (:mod:`nuportal.interactions`) with
+    pi0 -> gamma gamma; an event is kept when exactly one photon is above the shower threshold
+    (:data:`PHOTON_THRESHOLD_GEV`; the other one too soft to be seen) and no charged pion or
+    proton is visible; the photon is then taken for the electron with probability
+    ``photon_misid``. Photons that convert far from the vertex, or merge, are not modelled
+    separately: ``photon_misid`` stands for all of it, so this is an order-of-magnitude bound.
+    """
+    from nuportal import constants as c
+    from nuportal.interactions.generate import generate_interactions
+
+    events = generate_interactions(
+        flux, "Ar40", processes=["res_nc", "nonres_nc"], flavours=[flavour], n_events=n,
+        seed=rng,
+    )  # fmt: skip
+    if len(events) == 0:
+        return []
+    part = events.particles
+    part = part[part["status"] == 1]
+    kinetic = part["E"] - np.select(
+        [part["pdg"].abs() == 211, part["pdg"] == 2212], [c.mass("pi+"), c.mass("p")], 0.0
+    )
+    charged = part["pdg"].abs().eq(211) | part["pdg"].eq(2212)
+    vetoed = set(part.loc[charged & (kinetic > PROTON_THRESHOLD_GEV), "event"])
+    photons = part[(part["pdg"] == 22) & (part["E"] > PHOTON_THRESHOLD_GEV)]
+    counts = photons.groupby("event").size()
+    single = counts.index[(counts == 1).to_numpy()]
+    keep = [e for e in single if e not in vetoed]
+    if not keep:
+        return []
+    g = photons.set_index("event").loc[keep]
+    p = np.sqrt(g["px"] ** 2 + g["py"] ** 2 + g["pz"] ** 2).to_numpy(float)
+    ev = events.events.loc[keep]
+    w = ev["weight"].to_numpy(float) * n_argon * photon_misid
+    return [("nc_pi0_photon", g["E"].to_numpy(float), g["pz"].to_numpy(float) / p, w,
+             ev["E_nu"].to_numpy(float))]
 
 
 def _ccqe_part(flux, col, pdg, n, rng, n_argon):
