@@ -16,7 +16,7 @@ from nuportal.cli import app
 from nuportal.recast import microboone_kdar
 
 runner = CliRunner()
-_TOTAL = re.compile(r"(\d+)/(\d+) \[")  # tqdm's "n/total [elapsed<remaining" field
+_TOTAL = re.compile(r"(\d+)/(\d+) \[")  # the "n/total [time-so-far, time-left" field of a tqdm bar
 
 
 def _final_counts(text: str) -> tuple[int, int]:
