@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from scipy import constants as _sc
 
 from nuportal.detectors.geometry import Box, Sphere, Volume
+from nuportal.sources.target.detector_flux import DUNE_ND_LAR_DISTANCE, DUNE_ND_LAR_SIZE
 
 __all__ = [
     "ARGON_DENSITY_G_CM3",
@@ -65,8 +66,8 @@ class NDLArGeometry:
         Electrons per m^3 of the target material.
     """
 
-    distance: float = 574.0
-    active_size: tuple[float, float, float] = (7.0, 3.0, 5.0)
+    distance: float = DUNE_ND_LAR_DISTANCE
+    active_size: tuple[float, float, float] = DUNE_ND_LAR_SIZE
     fiducial_margin: float = 0.5
     electron_density: float = field(default_factory=electrons_per_m3)
 
